@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from rehome.api import api
+
+urlpatterns = [
+    path("", include("public.urls")),
+    path("", include("workspace.urls")),
+    path("", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
