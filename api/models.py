@@ -24,11 +24,17 @@ class ApiToken(models.Model):
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(max_length=100, help_text="What the token is for, e.g. “Asset system sync”.")
+    name = models.CharField(
+        max_length=100, help_text="What the token is for, e.g. “Asset system sync”."
+    )
     role = models.CharField(max_length=32, choices=Role.choices)
-    prefix = models.CharField(max_length=12, help_text="The first characters, to recognise the token by.")
+    prefix = models.CharField(
+        max_length=12, help_text="The first characters, to recognise the token by."
+    )
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -6,7 +6,9 @@ SESSION_KEY = "rehome_active_membership"
 
 
 def memberships_of(user):
-    return Membership.objects.filter(user=user).select_related("organisation", "organisation__region")
+    return Membership.objects.filter(user=user).select_related(
+        "organisation", "organisation__region"
+    )
 
 
 def active_membership(request) -> Membership | None:

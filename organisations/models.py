@@ -55,7 +55,10 @@ class Organisation(models.Model):
     is_local_authority = models.BooleanField("local authority", default=False)
     is_regional_body = models.BooleanField("regional body", default=False)
     org_identifier = models.CharField(
-        "organisation identifier", max_length=60, blank=True, validators=[validate_org_identifier],
+        "organisation identifier",
+        max_length=60,
+        blank=True,
+        validators=[validate_org_identifier],
         help_text="org-id.guide style, e.g. GB-CHC-1234567.",
     )
     description = models.TextField(blank=True)
@@ -63,7 +66,9 @@ class Organisation(models.Model):
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)
     website = models.URLField(blank=True)
-    address = models.TextField(blank=True, help_text="The organisation's own address (never a person's).")
+    address = models.TextField(
+        blank=True, help_text="The organisation's own address (never a person's)."
+    )
     postcode = models.CharField(max_length=10, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -73,11 +78,16 @@ class Organisation(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["org_identifier"], condition=~Q(org_identifier=""), name="org_identifier_unique"
+                fields=["org_identifier"],
+                condition=~Q(org_identifier=""),
+                name="org_identifier_unique",
             ),
             models.CheckConstraint(
-                condition=Q(is_donor=True) | Q(is_itad=True) | Q(is_vcse=True)
-                | Q(is_local_authority=True) | Q(is_regional_body=True),
+                condition=Q(is_donor=True)
+                | Q(is_itad=True)
+                | Q(is_vcse=True)
+                | Q(is_local_authority=True)
+                | Q(is_regional_body=True),
                 name="organisation_has_a_kind",
             ),
         ]
@@ -121,11 +131,15 @@ class AccreditationQuerySet(models.QuerySet):
     def expiring(self, today: datetime.date | None = None, days: int = EXPIRY_WARNING_DAYS):
         """Still valid today but lapsing within `days`: the coordinator's early warning."""
         today = today or timezone.localdate()
-        return self.filter(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=days))
+        return self.filter(
+            expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=days)
+        )
 
 
 class Accreditation(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="accreditations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="accreditations"
+    )
     scheme = models.CharField(max_length=32, choices=Scheme.choices)
     number = models.CharField("certificate number", max_length=80)
     certifying_body = models.CharField(max_length=120, blank=True)
@@ -137,7 +151,9 @@ class Accreditation(models.Model):
     class Meta:
         ordering = ["organisation__name", "scheme"]
         constraints = [
-            models.UniqueConstraint(fields=["scheme", "number"], name="accreditation_number_unique_in_scheme"),
+            models.UniqueConstraint(
+                fields=["scheme", "number"], name="accreditation_number_unique_in_scheme"
+            ),
             models.CheckConstraint(
                 condition=Q(valid_from__isnull=True) | Q(expires_on__gt=models.F("valid_from")),
                 name="accreditation_expires_after_start",
@@ -170,8 +186,12 @@ class MembershipQuerySet(models.QuerySet):
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(max_length=32, choices=Role.choices)
     is_admin = models.BooleanField(
         "organisation admin", default=False, help_text="Can invite members and manage API tokens."
@@ -183,7 +203,9 @@ class Membership(models.Model):
     class Meta:
         ordering = ["organisation__name", "user__email"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_organisation"),
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="one_membership_per_organisation"
+            ),
         ]
 
     def __str__(self) -> str:

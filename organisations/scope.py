@@ -39,7 +39,9 @@ class Scope:
     @property
     def council_area_ids(self) -> frozenset[int]:
         """The areas a council officer answers for: those their council serves."""
-        return frozenset(a for g in self.grants if g.role == Role.COUNCIL_OFFICER for a in g.area_ids)
+        return frozenset(
+            a for g in self.grants if g.role == Role.COUNCIL_OFFICER for a in g.area_ids
+        )
 
 
 ANONYMOUS = Scope(is_anonymous=True)

@@ -1,2 +1,15 @@
+from django.urls import path
+
+from public import views
+
 app_name = "public"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("region/", views.region_page, name="region"),
+    path("get-help/", views.get_help, name="get_help"),
+    path("donate/", views.donate, name="donate"),
+    path("impact/", views.impact, name="impact"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("healthz", views.healthz, name="healthz"),
+]

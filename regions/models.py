@@ -20,11 +20,19 @@ class Region(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=120)
     authority = models.CharField(max_length=200, help_text="The body that runs the region.")
-    service_name = models.CharField(max_length=120, help_text='Shown in the header, e.g. "Rehome West Midlands".')
-    area_label = models.CharField(max_length=60, default="area", help_text='What an area is called, e.g. "council".')
+    service_name = models.CharField(
+        max_length=120, help_text='Shown in the header, e.g. "Rehome West Midlands".'
+    )
+    area_label = models.CharField(
+        max_length=60, default="area", help_text='What an area is called, e.g. "council".'
+    )
     contact_email = models.EmailField(blank=True)
-    attribution = models.JSONField(default=list, help_text="Lines that must appear where the data is shown.")
-    sources = models.TextField(blank=True, help_text="The data pack's SOURCES, shown on the about page.")
+    attribution = models.JSONField(
+        default=list, help_text="Lines that must appear where the data is shown."
+    )
+    sources = models.TextField(
+        blank=True, help_text="The data pack's SOURCES, shown on the about page."
+    )
     loaded_at = models.DateTimeField(auto_now=True)
 
     objects = RegionQuerySet.as_manager()
@@ -41,16 +49,25 @@ class Area(models.Model):
     population = models.PositiveIntegerField(null=True, blank=True)
     population_year = models.PositiveSmallIntegerField(null=True, blank=True)
     imd_rank = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Index of Multiple Deprivation rank of average score; 1 is most deprived."
+        null=True,
+        blank=True,
+        help_text="Index of Multiple Deprivation rank of average score; 1 is most deprived.",
     )
     imd_score = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
     share_most_deprived = models.DecimalField(
-        max_digits=6, decimal_places=4, null=True, blank=True,
+        max_digits=6,
+        decimal_places=4,
+        null=True,
+        blank=True,
         help_text="Share (0-1) of small areas in the most deprived 10% nationally.",
     )
     internet_nonuse_pct = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
-    statistics = models.JSONField(default=dict, help_text="Every column of the pack's row, as loaded.")
-    boundary = models.JSONField(null=True, blank=True, help_text="GeoJSON geometry (WGS84 lon/lat).")
+    statistics = models.JSONField(
+        default=dict, help_text="Every column of the pack's row, as loaded."
+    )
+    boundary = models.JSONField(
+        null=True, blank=True, help_text="GeoJSON geometry (WGS84 lon/lat)."
+    )
 
     class Meta:
         ordering = ["name"]

@@ -41,13 +41,14 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "rehome.apps.RehomeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -83,6 +84,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "rehome.urls"
 WSGI_APPLICATION = "rehome.wsgi.application"
+FORM_RENDERER = "rehome.forms.GovukFormRenderer"
 ASGI_APPLICATION = "rehome.asgi.application"
 
 TEMPLATES = [
@@ -106,7 +108,9 @@ TEMPLATES = [
 # DATABASE_URL. SQLite takes the write lock at BEGIN (IMMEDIATE) so two writers queue behind the
 # busy timeout instead of failing half-way with "database is locked".
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'rehome.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -122,7 +126,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache (login rate limits live here, so it must be shared between processes) ------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {
         "default": {
@@ -142,7 +148,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -167,6 +176,7 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("LOGIN_RATE_LIMIT", "10/m/ip,5/300s/key"),
     "reset_password": "20/m/ip,5/m/key",
 }
+MFA_ADAPTER = "accounts.mfa_adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Rehome")
 

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("public.urls")),
     path("", include("workspace.urls")),
     path("", include("accounts.urls")),
+    path("", include("organisations.urls")),
+    path("", include("api.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

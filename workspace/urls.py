@@ -1,2 +1,6 @@
+from django.urls import path
+
+from workspace import views
+
 app_name = "workspace"
-urlpatterns: list = []
+urlpatterns = [path("home/", views.home, name="home")]

@@ -2,94 +2,224 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import organisations.models
 from django.conf import settings
 from django.db import migrations, models
 
+import organisations.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('is_donor', models.BooleanField(default=False, verbose_name='donor')),
-                ('is_itad', models.BooleanField(default=False, verbose_name='ITAD / refurbisher')),
-                ('is_vcse', models.BooleanField(default=False, verbose_name='VCSE')),
-                ('is_local_authority', models.BooleanField(default=False, verbose_name='local authority')),
-                ('is_regional_body', models.BooleanField(default=False, verbose_name='regional body')),
-                ('org_identifier', models.CharField(blank=True, help_text='org-id.guide style, e.g. GB-CHC-1234567.', max_length=60, validators=[organisations.models.validate_org_identifier], verbose_name='organisation identifier')),
-                ('description', models.TextField(blank=True)),
-                ('contact_email', models.EmailField(blank=True, max_length=254)),
-                ('contact_phone', models.CharField(blank=True, max_length=40)),
-                ('website', models.URLField(blank=True)),
-                ('address', models.TextField(blank=True, help_text="The organisation's own address (never a person's).")),
-                ('postcode', models.CharField(blank=True, max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('areas_served', models.ManyToManyField(blank=True, related_name='organisations', to='regions.area')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='regions.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                ("is_donor", models.BooleanField(default=False, verbose_name="donor")),
+                ("is_itad", models.BooleanField(default=False, verbose_name="ITAD / refurbisher")),
+                ("is_vcse", models.BooleanField(default=False, verbose_name="VCSE")),
+                (
+                    "is_local_authority",
+                    models.BooleanField(default=False, verbose_name="local authority"),
+                ),
+                (
+                    "is_regional_body",
+                    models.BooleanField(default=False, verbose_name="regional body"),
+                ),
+                (
+                    "org_identifier",
+                    models.CharField(
+                        blank=True,
+                        help_text="org-id.guide style, e.g. GB-CHC-1234567.",
+                        max_length=60,
+                        validators=[organisations.models.validate_org_identifier],
+                        verbose_name="organisation identifier",
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                ("contact_email", models.EmailField(blank=True, max_length=254)),
+                ("contact_phone", models.CharField(blank=True, max_length=40)),
+                ("website", models.URLField(blank=True)),
+                (
+                    "address",
+                    models.TextField(
+                        blank=True, help_text="The organisation's own address (never a person's)."
+                    ),
+                ),
+                ("postcode", models.CharField(blank=True, max_length=10)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "areas_served",
+                    models.ManyToManyField(
+                        blank=True, related_name="organisations", to="regions.area"
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="regions.region",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('coordinator', 'Regional coordinator'), ('council_officer', 'Council officer'), ('vcse_worker', 'VCSE worker'), ('donor_contact', 'Donor contact'), ('itad_technician', 'ITAD technician')], max_length=32)),
-                ('is_admin', models.BooleanField(default=False, help_text='Can invite members and manage API tokens.', verbose_name='organisation admin')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("coordinator", "Regional coordinator"),
+                            ("council_officer", "Council officer"),
+                            ("vcse_worker", "VCSE worker"),
+                            ("donor_contact", "Donor contact"),
+                            ("itad_technician", "ITAD technician"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "is_admin",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Can invite members and manage API tokens.",
+                        verbose_name="organisation admin",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation__name', 'user__email'],
+                "ordering": ["organisation__name", "user__email"],
             },
         ),
         migrations.CreateModel(
-            name='Accreditation',
+            name="Accreditation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scheme', models.CharField(choices=[('adisa', 'ADISA ICT Asset Recovery Standard'), ('iso27001', 'ISO/IEC 27001'), ('cyber_essentials', 'Cyber Essentials'), ('cyber_essentials_plus', 'Cyber Essentials Plus'), ('iso14001', 'ISO 14001'), ('iso9001', 'ISO 9001'), ('weee_aatf', 'WEEE Approved Authorised Treatment Facility'), ('waste_carrier', 'Waste carrier registration'), ('r2', 'R2 (Responsible Recycling)'), ('e_stewards', 'e-Stewards'), ('ncsc_assured', 'NCSC Assured Service (Sanitisation)')], max_length=32)),
-                ('number', models.CharField(max_length=80, verbose_name='certificate number')),
-                ('certifying_body', models.CharField(blank=True, max_length=120)),
-                ('valid_from', models.DateField(blank=True, null=True)),
-                ('expires_on', models.DateField()),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='accreditations', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.CharField(
+                        choices=[
+                            ("adisa", "ADISA ICT Asset Recovery Standard"),
+                            ("iso27001", "ISO/IEC 27001"),
+                            ("cyber_essentials", "Cyber Essentials"),
+                            ("cyber_essentials_plus", "Cyber Essentials Plus"),
+                            ("iso14001", "ISO 14001"),
+                            ("iso9001", "ISO 9001"),
+                            ("weee_aatf", "WEEE Approved Authorised Treatment Facility"),
+                            ("waste_carrier", "Waste carrier registration"),
+                            ("r2", "R2 (Responsible Recycling)"),
+                            ("e_stewards", "e-Stewards"),
+                            ("ncsc_assured", "NCSC Assured Service (Sanitisation)"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("number", models.CharField(max_length=80, verbose_name="certificate number")),
+                ("certifying_body", models.CharField(blank=True, max_length=120)),
+                ("valid_from", models.DateField(blank=True, null=True)),
+                ("expires_on", models.DateField()),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="accreditations",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation__name', 'scheme'],
+                "ordering": ["organisation__name", "scheme"],
             },
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(condition=models.Q(('org_identifier', ''), _negated=True), fields=('org_identifier',), name='org_identifier_unique'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("org_identifier", ""), _negated=True),
+                fields=("org_identifier",),
+                name="org_identifier_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('is_donor', True), ('is_itad', True), ('is_vcse', True), ('is_local_authority', True), ('is_regional_body', True), _connector='OR'), name='organisation_has_a_kind'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("is_donor", True),
+                    ("is_itad", True),
+                    ("is_vcse", True),
+                    ("is_local_authority", True),
+                    ("is_regional_body", True),
+                    _connector="OR",
+                ),
+                name="organisation_has_a_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'organisation'), name='one_membership_per_organisation'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "organisation"), name="one_membership_per_organisation"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='accreditation',
-            constraint=models.UniqueConstraint(fields=('scheme', 'number'), name='accreditation_number_unique_in_scheme'),
+            model_name="accreditation",
+            constraint=models.UniqueConstraint(
+                fields=("scheme", "number"), name="accreditation_number_unique_in_scheme"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='accreditation',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_from__isnull', True), ('expires_on__gt', models.F('valid_from')), _connector='OR'), name='accreditation_expires_after_start'),
+            model_name="accreditation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_from__isnull", True),
+                    ("expires_on__gt", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="accreditation_expires_after_start",
+            ),
         ),
     ]

@@ -5,48 +5,133 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('authority', models.CharField(help_text='The body that runs the region.', max_length=200)),
-                ('service_name', models.CharField(help_text='Shown in the header, e.g. "Rehome West Midlands".', max_length=120)),
-                ('area_label', models.CharField(default='area', help_text='What an area is called, e.g. "council".', max_length=60)),
-                ('contact_email', models.EmailField(blank=True, max_length=254)),
-                ('attribution', models.JSONField(default=list, help_text='Lines that must appear where the data is shown.')),
-                ('sources', models.TextField(blank=True, help_text="The data pack's SOURCES, shown on the about page.")),
-                ('loaded_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "authority",
+                    models.CharField(help_text="The body that runs the region.", max_length=200),
+                ),
+                (
+                    "service_name",
+                    models.CharField(
+                        help_text='Shown in the header, e.g. "Rehome West Midlands".',
+                        max_length=120,
+                    ),
+                ),
+                (
+                    "area_label",
+                    models.CharField(
+                        default="area",
+                        help_text='What an area is called, e.g. "council".',
+                        max_length=60,
+                    ),
+                ),
+                ("contact_email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "attribution",
+                    models.JSONField(
+                        default=list, help_text="Lines that must appear where the data is shown."
+                    ),
+                ),
+                (
+                    "sources",
+                    models.TextField(
+                        blank=True, help_text="The data pack's SOURCES, shown on the about page."
+                    ),
+                ),
+                ("loaded_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='ONS geography code, e.g. E08000025.', max_length=20)),
-                ('name', models.CharField(max_length=120)),
-                ('slug', models.SlugField()),
-                ('population', models.PositiveIntegerField(blank=True, null=True)),
-                ('population_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('imd_rank', models.PositiveIntegerField(blank=True, help_text='Index of Multiple Deprivation rank of average score; 1 is most deprived.', null=True)),
-                ('imd_score', models.DecimalField(blank=True, decimal_places=3, max_digits=7, null=True)),
-                ('share_most_deprived', models.DecimalField(blank=True, decimal_places=4, help_text='Share (0-1) of small areas in the most deprived 10% nationally.', max_digits=6, null=True)),
-                ('internet_nonuse_pct', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
-                ('statistics', models.JSONField(default=dict, help_text="Every column of the pack's row, as loaded.")),
-                ('boundary', models.JSONField(blank=True, help_text='GeoJSON geometry (WGS84 lon/lat).', null=True)),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='areas', to='regions.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="ONS geography code, e.g. E08000025.", max_length=20
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("slug", models.SlugField()),
+                ("population", models.PositiveIntegerField(blank=True, null=True)),
+                ("population_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "imd_rank",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Index of Multiple Deprivation rank of average score; 1 is most deprived.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "imd_score",
+                    models.DecimalField(blank=True, decimal_places=3, max_digits=7, null=True),
+                ),
+                (
+                    "share_most_deprived",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        help_text="Share (0-1) of small areas in the most deprived 10% nationally.",
+                        max_digits=6,
+                        null=True,
+                    ),
+                ),
+                (
+                    "internet_nonuse_pct",
+                    models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True),
+                ),
+                (
+                    "statistics",
+                    models.JSONField(
+                        default=dict, help_text="Every column of the pack's row, as loaded."
+                    ),
+                ),
+                (
+                    "boundary",
+                    models.JSONField(
+                        blank=True, help_text="GeoJSON geometry (WGS84 lon/lat).", null=True
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="areas",
+                        to="regions.region",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('region', 'code'), name='area_code_unique_in_region'), models.UniqueConstraint(fields=('region', 'slug'), name='area_slug_unique_in_region')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("region", "code"), name="area_code_unique_in_region"
+                    ),
+                    models.UniqueConstraint(
+                        fields=("region", "slug"), name="area_slug_unique_in_region"
+                    ),
+                ],
             },
         ),
     ]

@@ -1,0 +1,144 @@
+"""Shared fixtures: the shipped region, and the personas every access test uses.
+
+Personas (STYLE.md): a coordinator, a council officer for one area, a VCSE worker (alice, her
+organisation's admin) and a colleague (bob), another VCSE's worker (charlie, the outsider), a
+donor contact, an ITAD technician, and the anonymous visitor (the test client with no login).
+"""
+
+import datetime
+from dataclasses import dataclass
+from functools import cache
+
+import pyotp
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+from django.utils import timezone
+
+from accounts.models import User
+from lib.region_pack import read_region_pack
+from organisations.models import Membership, Organisation
+from organisations.services import accreditation_add, membership_create, organisation_create
+from regions.models import Area, Region
+from regions.packs import DEFAULT_PACK
+from regions.services import region_load
+
+PASSWORD = "correct-horse-battery"
+TOTP_SECRET = pyotp.random_base32()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_services(settings):
+    """Tasks run in-process and the cache is per test, so nothing leaks between tests."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from django.core.cache import cache as default_cache
+
+    default_cache.clear()
+
+
+@cache
+def _pack():
+    return read_region_pack(DEFAULT_PACK)
+
+
+@pytest.fixture
+def region(db) -> Region:
+    return region_load(pack=_pack())
+
+
+@pytest.fixture
+def areas(region) -> dict[str, Area]:
+    return {area.name: area for area in Area.objects.filter(region=region)}
+
+
+def make_user(email: str, name: str, *, totp: bool = False) -> User:
+    user = User.objects.create_user(email=email, password=PASSWORD, full_name=name)
+    if totp:
+        TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+def totp_code() -> str:
+    return pyotp.TOTP(TOTP_SECRET).now()
+
+
+@dataclass
+class Personas:
+    region: Region
+    wmca: Organisation
+    birmingham_council: Organisation
+    ladywood: Organisation  # alice's and bob's VCSE, in Birmingham
+    tipton: Organisation  # charlie's VCSE, in Sandwell
+    donor_org: Organisation
+    itad_org: Organisation
+    coordinator: User
+    council_officer: User
+    alice: User
+    bob: User
+    charlie: User
+    donor: User
+    technician: User
+
+    def membership(self, user: User) -> Membership:
+        return Membership.objects.select_related("organisation").get(user=user)
+
+
+@pytest.fixture
+def personas(region, areas) -> Personas:
+    def org(name, kinds, area_names, **extra):
+        return organisation_create(
+            region=region,
+            name=name,
+            kinds=kinds,
+            areas_served=[areas[a] for a in area_names],
+            **extra,
+        )
+
+    wmca = org("West Midlands Combined Authority", ["regional_body"], list(areas))
+    council = org("Birmingham City Council", ["local_authority"], ["Birmingham"])
+    ladywood = org(
+        "Ladywood Community Hub", ["vcse"], ["Birmingham"], contact_email="hub@ladywood.example"
+    )
+    tipton = org("Tipton Together", ["vcse"], ["Sandwell"])
+    donor_org = org("Midland Mutual", ["donor"], ["Birmingham"])
+    itad_org = org("Forge Tech Reuse", ["itad"], ["Birmingham", "Solihull"])
+    accreditation_add(
+        organisation=itad_org,
+        scheme="adisa",
+        number="ADISA-1",
+        expires_on=timezone.localdate() + datetime.timedelta(days=300),
+    )
+
+    people = Personas(
+        region=region,
+        wmca=wmca,
+        birmingham_council=council,
+        ladywood=ladywood,
+        tipton=tipton,
+        donor_org=donor_org,
+        itad_org=itad_org,
+        coordinator=make_user("coordinator@example.org", "Cora Ordinator", totp=True),
+        council_officer=make_user("council@example.org", "Colin Council"),
+        alice=make_user("alice@example.org", "Alice Adams"),
+        bob=make_user("bob@example.org", "Bob Brown"),
+        charlie=make_user("charlie@example.org", "Charlie Clark"),
+        donor=make_user("donor@example.org", "Dana Donor"),
+        technician=make_user("tech@example.org", "Tariq Tech", totp=True),
+    )
+    membership_create(user=people.coordinator, organisation=wmca, role="coordinator", is_admin=True)
+    membership_create(user=people.council_officer, organisation=council, role="council_officer")
+    membership_create(user=people.alice, organisation=ladywood, role="vcse_worker", is_admin=True)
+    membership_create(user=people.bob, organisation=ladywood, role="vcse_worker")
+    membership_create(user=people.charlie, organisation=tipton, role="vcse_worker", is_admin=True)
+    membership_create(
+        user=people.donor, organisation=donor_org, role="donor_contact", is_admin=True
+    )
+    membership_create(
+        user=people.technician, organisation=itad_org, role="itad_technician", is_admin=True
+    )
+    return people

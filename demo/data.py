@@ -1,0 +1,325 @@
+"""The demo region's cast: fictional donors, partners and community organisations.
+
+Councils and the combined authority carry their real names; every other organisation, person,
+identifier and certificate number is invented. Areas are named by ONS code so the cast fits the
+West Midlands pack shipped in `regions/packs/west-midlands`.
+"""
+
+DEMO_REGION_SLUG = "west-midlands"
+DEMO_PASSWORD = "rehome-demo-2026"
+# Base32 secret shared by the demo accounts that must use two-factor sign-in. Add it to an
+# authenticator app, or print the current code with `python manage.py demo_otp EMAIL`.
+DEMO_TOTP_SECRET = "REHOMEDEMOTOTPSECRETWESTMIDLANDS"
+
+BIR, COV, DUD, SAW, SOL, WAL, WLV = (f"E080000{n}" for n in range(25, 32))
+ALL_AREAS = [BIR, COV, DUD, SAW, SOL, WAL, WLV]
+BLACK_COUNTRY = [DUD, SAW, WAL, WLV]
+
+# (name, kinds, area codes, org identifier, email, phone, description)
+ORGANISATIONS = [
+    (
+        "West Midlands Combined Authority",
+        ["regional_body"],
+        ALL_AREAS,
+        "GB-GOR-PB1004",
+        "digital.inclusion@wmca.example",
+        "0121 000 0100",
+        "Runs the regional device reuse network and publishes its annual snapshot.",
+    ),
+    (
+        "Birmingham City Council",
+        ["local_authority"],
+        [BIR],
+        "GB-LAE-BIR",
+        "digital@birmingham.example",
+        "0121 000 0200",
+        "",
+    ),
+    (
+        "Coventry City Council",
+        ["local_authority"],
+        [COV],
+        "GB-LAE-COV",
+        "covconnects@coventry.example",
+        "024 7600 0300",
+        "Home of the #CovConnects device donation scheme.",
+    ),
+    (
+        "Dudley Metropolitan Borough Council",
+        ["local_authority"],
+        [DUD],
+        "GB-LAE-DUD",
+        "digital@dudley.example",
+        "01384 000 400",
+        "",
+    ),
+    (
+        "Sandwell Metropolitan Borough Council",
+        ["local_authority"],
+        [SAW],
+        "GB-LAE-SAW",
+        "donations@sandwell.example",
+        "0121 000 0500",
+        "Runs Sandwell Digital Donation.",
+    ),
+    (
+        "Solihull Metropolitan Borough Council",
+        ["local_authority"],
+        [SOL],
+        "GB-LAE-SOL",
+        "digital@solihull.example",
+        "0121 000 0600",
+        "",
+    ),
+    (
+        "Walsall Metropolitan Borough Council",
+        ["local_authority"],
+        [WAL],
+        "GB-LAE-WLL",
+        "digital@walsall.example",
+        "01922 000 700",
+        "",
+    ),
+    (
+        "City of Wolverhampton Council",
+        ["local_authority"],
+        [WLV],
+        "GB-LAE-WLV",
+        "techaid@wolverhampton.example",
+        "01902 000 800",
+        "Wolves Tech Aid: donations through the city's libraries.",
+    ),
+    # Donors (fictional employers)
+    (
+        "Midland Mutual Building Society",
+        ["donor"],
+        [BIR],
+        "GB-COH-00000101",
+        "it.disposals@midlandmutual.example",
+        "0121 000 1000",
+        "Regional building society refreshing 1,200 laptops over two years.",
+    ),
+    (
+        "Brindley Engineering Group",
+        ["donor"],
+        [BIR, SOL],
+        "GB-COH-00000102",
+        "facilities@brindley.example",
+        "0121 000 1100",
+        "",
+    ),
+    (
+        "Canalside Logistics Ltd",
+        ["donor"],
+        [WAL],
+        "GB-COH-00000103",
+        "it@canalside.example",
+        "01922 000 1200",
+        "",
+    ),
+    (
+        "Arden Energy plc",
+        ["donor"],
+        [SOL, COV],
+        "GB-COH-00000104",
+        "sustainability@arden-energy.example",
+        "0121 000 1300",
+        "",
+    ),
+    (
+        "Jewellery Quarter Legal LLP",
+        ["donor"],
+        [BIR],
+        "GB-COH-OC000105",
+        "office@jqlegal.example",
+        "0121 000 1400",
+        "",
+    ),
+    (
+        "Black Country Housing Partnership",
+        ["donor", "vcse"],
+        BLACK_COUNTRY,
+        "GB-CHC-1000106",
+        "assets@bchp.example",
+        "0121 000 1500",
+        "Housing association that donates its own IT and refers its tenants.",
+    ),
+    # ITAD and refurbishment partners (fictional)
+    (
+        "Forge Tech Reuse CIC",
+        ["itad"],
+        [BIR, SOL, SAW],
+        "GB-COH-00000201",
+        "collections@forgetech.example",
+        "0121 000 2000",
+        "Community interest company wiping and refurbishing donated IT in east Birmingham.",
+    ),
+    (
+        "Phoenix IT Recovery Ltd",
+        ["itad"],
+        [COV, SOL],
+        "GB-COH-00000202",
+        "bookings@phoenix-itr.example",
+        "024 7600 2100",
+        "",
+    ),
+    (
+        "Black Country Renew Ltd",
+        ["itad"],
+        BLACK_COUNTRY,
+        "GB-COH-00000203",
+        "ops@bcrenew.example",
+        "01384 000 2200",
+        "",
+    ),
+    (
+        "Greenbyte Refurb Ltd",
+        ["itad"],
+        [SOL, BIR],
+        "GB-COH-00000204",
+        "hello@greenbyte.example",
+        "0121 000 2300",
+        "",
+    ),
+    # Community organisations (fictional)
+    (
+        "Ladywood Community Hub",
+        ["vcse"],
+        [BIR],
+        "GB-CHC-1000301",
+        "hello@ladywoodhub.example",
+        "0121 000 3000",
+        "Drop-in hub offering digital skills sessions and device referrals.",
+    ),
+    (
+        "Small Heath Digital Champions",
+        ["vcse"],
+        [BIR],
+        "GB-CHC-1000302",
+        "champions@smallheath.example",
+        "0121 000 3100",
+        "",
+    ),
+    (
+        "Foleshill Friends Network",
+        ["vcse"],
+        [COV],
+        "GB-CHC-1000303",
+        "team@foleshillfriends.example",
+        "024 7600 3200",
+        "",
+    ),
+    (
+        "Tipton Together",
+        ["vcse"],
+        [SAW],
+        "GB-CHC-1000304",
+        "info@tiptontogether.example",
+        "0121 000 3300",
+        "",
+    ),
+    (
+        "Brierley Hill Connect",
+        ["vcse"],
+        [DUD],
+        "GB-CHC-1000305",
+        "connect@brierleyhill.example",
+        "01384 000 3400",
+        "",
+    ),
+    (
+        "Chelmsley Wood Community Trust",
+        ["vcse"],
+        [SOL],
+        "GB-CHC-1000306",
+        "trust@chelmsleywood.example",
+        "0121 000 3500",
+        "",
+    ),
+    (
+        "Caldmore Neighbourhood Project",
+        ["vcse"],
+        [WAL],
+        "GB-CHC-1000307",
+        "project@caldmore.example",
+        "01922 000 3600",
+        "",
+    ),
+    (
+        "Whitmore Reans Digital Inclusion Group",
+        ["vcse"],
+        [WLV],
+        "GB-CHC-1000308",
+        "digital@whitmorereans.example",
+        "01902 000 3700",
+        "",
+    ),
+    (
+        "Age Well Black Country",
+        ["vcse"],
+        BLACK_COUNTRY,
+        "GB-CHC-1000309",
+        "getonline@agewellbc.example",
+        "0121 000 3800",
+        "Helps older people get and stay online.",
+    ),
+]
+
+# (organisation, scheme, number, certifying body, days from seeding until expiry)
+ACCREDITATIONS = [
+    ("Forge Tech Reuse CIC", "adisa", "ADISA-AR-0417", "ADISA Certification Ltd", 290),
+    ("Forge Tech Reuse CIC", "iso27001", "IS 771204", "BSI", 510),
+    ("Forge Tech Reuse CIC", "cyber_essentials_plus", "CEP-2026-88213", "IASME", 200),
+    ("Forge Tech Reuse CIC", "weee_aatf", "WEX004417", "Environment Agency", 700),
+    ("Phoenix IT Recovery Ltd", "adisa", "ADISA-AR-0562", "ADISA Certification Ltd", 400),
+    ("Phoenix IT Recovery Ltd", "iso27001", "IS 803311", "LRQA", 330),
+    ("Phoenix IT Recovery Ltd", "iso14001", "EMS 665120", "LRQA", 330),
+    ("Black Country Renew Ltd", "adisa", "ADISA-AR-0388", "ADISA Certification Ltd", 35),
+    ("Black Country Renew Ltd", "cyber_essentials_plus", "CEP-2026-71002", "IASME", 150),
+    ("Black Country Renew Ltd", "waste_carrier", "CBDU214433", "Environment Agency", 900),
+    ("Greenbyte Refurb Ltd", "iso27001", "IS 690017", "BSI", -20),
+    ("Greenbyte Refurb Ltd", "cyber_essentials", "CE-2025-44120", "IASME", 90),
+]
+
+# (email, full name, [(organisation, role, is_admin)], must use two-factor sign-in)
+PEOPLE = [
+    (
+        "coordinator@rehome.example",
+        "Priya Sandhu",
+        [("West Midlands Combined Authority", "coordinator", True)],
+        True,
+    ),
+    (
+        "council@rehome.example",
+        "Tom Whitehouse",
+        [("Birmingham City Council", "council_officer", True)],
+        False,
+    ),
+    (
+        "vcse@rehome.example",
+        "Grace Okafor",
+        [
+            ("Ladywood Community Hub", "vcse_worker", True),
+            ("Small Heath Digital Champions", "vcse_worker", False),
+        ],
+        False,
+    ),
+    (
+        "vcse.tipton@rehome.example",
+        "Daniel Price",
+        [("Tipton Together", "vcse_worker", True)],
+        False,
+    ),
+    (
+        "donor@rehome.example",
+        "Helen Marsh",
+        [("Midland Mutual Building Society", "donor_contact", True)],
+        False,
+    ),
+    (
+        "itad@rehome.example",
+        "Kwame Mensah",
+        [("Forge Tech Reuse CIC", "itad_technician", True)],
+        True,
+    ),
+]

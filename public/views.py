@@ -1,0 +1,92 @@
+from django.db import connection
+from django.db.models import Prefetch
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from organisations.models import Organisation
+from organisations.roles import Kind
+from organisations.selectors import accredited_itads_serving
+from regions.models import Area
+from regions.selectors import current_region
+from rehome.access import public
+
+
+def _region_or_404():
+    region = current_region()
+    if region is None:
+        raise Http404("No region has been loaded yet.")
+    return region
+
+
+@public
+def home(request):
+    region = current_region()
+    organisations = Organisation.objects.filter(region=region)
+    counts = {
+        kind: organisations.of_kind(kind).count() for kind in (Kind.DONOR, Kind.ITAD, Kind.VCSE)
+    }
+    return render(request, "public/home.html", {"counts": counts})
+
+
+@public
+def region_page(request):
+    region = _region_or_404()
+    areas = Area.objects.filter(region=region)
+    return render(request, "public/region.html", {"areas": areas})
+
+
+@public
+def get_help(request):
+    """Find a community organisation that can refer you, by area."""
+    region = _region_or_404()
+    areas = Area.objects.filter(region=region).prefetch_related(
+        Prefetch(
+            "organisations",
+            queryset=Organisation.objects.of_kind(Kind.VCSE).order_by("name"),
+            to_attr="vcses",
+        )
+    )
+    return render(request, "public/get_help.html", {"areas": areas})
+
+
+@public
+def donate(request):
+    region = _region_or_404()
+    areas = Area.objects.filter(region=region)
+    return render(request, "public/donate.html", {"partners": accredited_itads_serving(areas)})
+
+
+@public
+def impact(request):
+    region = _region_or_404()
+    organisations = Organisation.objects.filter(region=region)
+    network = [(Kind(kind).label, organisations.of_kind(kind).count()) for kind in Kind.values]
+    return render(
+        request, "public/impact.html", {"network": network, "area_count": region.areas.count()}
+    )
+
+
+@public
+def accessibility(request):
+    return render(request, "public/accessibility.html")
+
+
+@public
+def privacy(request):
+    return render(request, "public/privacy.html")
+
+
+@public
+@never_cache
+def healthz(request):
+    """For load balancers: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:
+        return JsonResponse(
+            {"status": "error", "database": str(error.__class__.__name__)}, status=503
+        )
+    return JsonResponse({"status": "ok", "database": "ok"})

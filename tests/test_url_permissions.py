@@ -1,0 +1,257 @@
+"""Every URL in the project refuses anonymous visitors and outsiders unless it says otherwise.
+
+The test walks the whole URL configuration, so routes added later are covered automatically.
+A route is one of:
+  - public (`@public`), open to anyone;
+  - self-service (`@self_service`, or allauth's own account pages), acting only on the signed-in
+    user's account or active organisation, so any signed-in user may open it;
+  - role-restricted without parameters (`@role_required`): a user without the role is refused;
+  - about an object (URL parameters): it needs an entry in SAMPLES naming who may open it and
+    with which arguments; charlie, a worker at an unrelated VCSE, must be refused.
+Anything else fails the test with a message saying what to add.
+"""
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from api.services import api_token_create
+
+REFUSED = {401, 403, 404}
+
+# Who may open each route that takes parameters, and with what: (persona, kwargs factory).
+SAMPLES = {
+    "organisations:detail": ("coordinator", lambda p: {"slug": p.ladywood.slug}),
+    "accounts:invitation_withdraw": ("alice", lambda p: {"pk": p.invitation.pk}),
+    "api_tokens:revoke": ("alice", lambda p: {"pk": p.token.pk}),
+    "api:organisation_detail": ("alice", lambda p: {"slug": p.ladywood.slug}),
+}
+# Parameterised routes that are public by design, with sample arguments.
+PUBLIC_SAMPLES = {
+    "accounts:invitation_accept": {"token": "not-a-real-token"},
+}
+# Django admin: every view goes through AdminSite.has_permission (coordinators only).
+ADMIN_KWARGS = {"app_label": "organisations", "object_id": "1", "content_type_id": "1", "url": "x"}
+# django-ninja's own documentation routes.
+NINJA_PUBLIC = {"api:openapi-json", "api:openapi-view", "api:api-root"}
+
+
+@dataclass
+class Route:
+    name: str
+    route: str
+    callback: object
+    namespace: str
+    params: list[str]
+    url_name: str | None
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = ":".join(filter(None, [namespace, pattern.namespace]))
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            route = prefix + str(pattern.pattern)
+            params = (
+                list(pattern.pattern.converters) if hasattr(pattern.pattern, "converters") else []
+            )
+            params = (
+                params
+                or re.findall(r"\(\?P<(\w+)>", route)
+                or re.findall(r"<(?:\w+:)?(\w+)>", route)
+            )
+            name = f"{namespace}:{pattern.name}" if namespace else (pattern.name or route)
+            yield Route(name, route, pattern.callback, namespace, params, pattern.name)
+
+
+ROUTES = list(_walk(get_resolver().url_patterns))
+
+
+def _is_public(route: Route) -> bool:
+    return getattr(route.callback, "login_required", True) is False or route.name in NINJA_PUBLIC
+
+
+def _is_self_service(route: Route) -> bool:
+    module = getattr(route.callback, "__module__", "") or ""
+    return getattr(route.callback, "rehome_self_service", False) or module.startswith("allauth.")
+
+
+def _api_public_operations(client) -> set[str]:
+    schema = client.get("/api/v1/openapi.json").json()
+    public = set()
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            if not operation.get("security"):
+                public.add(operation["operationId"])
+    return public
+
+
+def _refused(response) -> bool:
+    """Refused: an error status, or sent (through any redirects) to the sign-in page."""
+    if response.status_code in REFUSED:
+        return True
+    chain = getattr(response, "redirect_chain", None) or []
+    return bool(chain) and chain[-1][0].startswith(reverse("account_login"))
+
+
+def _fetch(client, url, **extra):
+    """GET the route (POST if it only takes POST), following redirects."""
+    response = client.get(url, follow=True, **extra)
+    if response.status_code == 405:
+        response = client.post(url, follow=True, **extra)
+    return response
+
+
+@pytest.fixture
+def setup(personas, client):
+    from accounts.services import invitation_create
+
+    personas.invitation, _ = invitation_create(
+        organisation=personas.ladywood,
+        email="new@example.org",
+        role="vcse_worker",
+        invited_by=personas.alice,
+    )
+    alice_membership = personas.membership(personas.alice)
+    personas.token, _ = api_token_create(membership=alice_membership, name="Sync")
+    _, personas.charlie_secret = api_token_create(
+        membership=personas.membership(personas.charlie), name="Theirs"
+    )
+    _, personas.alice_secret = api_token_create(membership=alice_membership, name="Mine")
+    return personas
+
+
+def _url(route: Route, kwargs: dict) -> str:
+    if route.url_name:
+        return reverse(route.name, kwargs=kwargs)
+    return "/" + route.route.lstrip("^").rstrip("$")
+
+
+class MissingSample(Exception):
+    pass
+
+
+def _kwargs_for(route: Route, personas) -> dict | None:
+    """Arguments to open `route` with; None for a public route nobody needs to open here."""
+    if not route.params:
+        return {}
+    if route.namespace == "admin":
+        return {p: ADMIN_KWARGS[p] for p in route.params}
+    if route.name in PUBLIC_SAMPLES:
+        return PUBLIC_SAMPLES[route.name]
+    if route.name in SAMPLES:
+        return SAMPLES[route.name][1](personas)
+    if _is_public(route):
+        return None  # e.g. allauth's emailed-key pages: open to anyone holding the key
+    raise MissingSample(f"{route.name}: add a sample to SAMPLES (who may open it, with what)")
+
+
+def _is_public_api(route: Route, public_operations: set[str]) -> bool:
+    operation = route.name.split(":", 1)[1]
+    return route.name in NINJA_PUBLIC or any(
+        op.endswith(f"_{operation}") for op in public_operations
+    )
+
+
+@pytest.mark.django_db
+def test_every_route_refuses_anonymous_visitors_unless_public(setup, client):
+    public_operations = _api_public_operations(client)
+    problems = []
+    for route in ROUTES:
+        try:
+            kwargs = _kwargs_for(route, setup)
+        except MissingSample as missing:
+            problems.append(str(missing))
+            continue
+        if kwargs is None:
+            continue
+        url = _url(route, kwargs)
+        response = _fetch(client, url)
+        public = (
+            _is_public_api(route, public_operations)
+            if route.namespace == "api"
+            else _is_public(route)
+        )
+        if public:
+            if response.status_code >= 500:
+                problems.append(f"{url}: public route failed with {response.status_code}")
+        elif not _refused(response):
+            problems.append(f"{url}: anonymous visitor got {response.status_code}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_every_protected_route_refuses_another_organisations_user(setup, client):
+    problems = []
+    personas = {
+        "coordinator": setup.coordinator,
+        "council_officer": setup.council_officer,
+        "alice": setup.alice,
+        "donor": setup.donor,
+        "technician": setup.technician,
+    }
+    role_holders = [
+        (setup.coordinator, "coordinator"),
+        (setup.council_officer, "council_officer"),
+        (setup.alice, "vcse_worker"),
+        (setup.donor, "donor_contact"),
+        (setup.technician, "itad_technician"),
+    ]
+    outsiders = [(setup.charlie, "vcse_worker"), (setup.donor, "donor_contact")]
+    for route in ROUTES:
+        if _is_public(route) or route.name in PUBLIC_SAMPLES:
+            continue
+        if route.namespace == "api":
+            if route.name not in SAMPLES:
+                continue  # parameterless API reads are scoped by visible_to (tested in api/tests)
+            who, make_kwargs = SAMPLES[route.name]
+            url = reverse(route.name, kwargs=make_kwargs(setup))
+            outsider = client.get(url, headers={"Authorization": f"Bearer {setup.charlie_secret}"})
+            insider = client.get(url, headers={"Authorization": f"Bearer {setup.alice_secret}"})
+            if outsider.status_code not in REFUSED:
+                problems.append(f"{url}: outsider's token got {outsider.status_code}")
+            if insider.status_code != 200:
+                problems.append(f"{url}: rightful token got {insider.status_code}")
+            continue
+        if route.namespace == "admin":
+            kwargs = {p: ADMIN_KWARGS[p] for p in route.params}
+            client.force_login(setup.charlie)
+            response = _fetch(client, _url(route, kwargs))
+            if not _refused(response):
+                problems.append(f"{route.name}: outsider got {response.status_code}")
+            continue
+        if route.params:
+            if _is_self_service(route):
+                continue
+            who, make_kwargs = SAMPLES[route.name]
+            url = reverse(route.name, kwargs=make_kwargs(setup))
+            client.force_login(setup.charlie)
+            outsider = _fetch(client, url)
+            if not _refused(outsider):
+                problems.append(f"{url}: outsider got {outsider.status_code}")
+            client.force_login(personas[who])
+            insider = client.get(url, follow=True)
+            if insider.status_code == 405:
+                continue  # a POST action: its rightful use is tested with its view
+            if _refused(insider):
+                problems.append(f"{url}: {who} (who may open it) got {insider.status_code}")
+            continue
+        if _is_self_service(route):
+            continue
+        roles = getattr(route.callback, "rehome_roles", None)
+        if roles is None:
+            problems.append(f"{route.name}: mark it @public, @self_service or @role_required(...)")
+            continue
+        url = _url(route, {})
+        outsider, _ = next((u, r) for u, r in outsiders if r not in roles)
+        client.force_login(outsider)
+        if not _refused(_fetch(client, url)):
+            problems.append(f"{url}: a user without the role got through")
+        holder = next(u for u, r in role_holders if r in roles)
+        client.force_login(holder)
+        if _refused(client.get(url, follow=True)):
+            problems.append(f"{url}: a user with the role was refused")
+    assert not problems, "\n".join(problems)

@@ -1,0 +1,90 @@
+from django.db.models import Count, Q
+from django.shortcuts import render
+
+from accounts.models import Invitation
+from organisations.models import Organisation
+from organisations.roles import Kind, Role
+from organisations.selectors import (
+    accreditations_needing_attention,
+    accredited_itads_serving,
+    partners_serving,
+    team_of,
+    with_accreditations,
+)
+from regions.models import Area
+from rehome.access import self_service
+
+KIND_COUNTS = {kind: Count("pk", filter=Q(**{f"is_{kind}": True})) for kind in Kind.values}
+
+
+def _coordinator(membership):
+    region = membership.organisation.region
+    organisations = Organisation.objects.filter(region=region)
+    areas = Area.objects.filter(region=region).annotate(
+        **{
+            f"{kind}_count": Count(
+                "organisations", filter=Q(**{f"organisations__is_{kind}": True}), distinct=True
+            )
+            for kind in (Kind.VCSE, Kind.ITAD, Kind.DONOR)
+        }
+    )
+    return {
+        "areas": areas,
+        "kind_counts": [
+            (Kind(k).label, n) for k, n in organisations.aggregate(**KIND_COUNTS).items()
+        ],
+        "attention": accreditations_needing_attention(region),
+        "pending_invitations": Invitation.objects.pending()
+        .filter(organisation__region=region)
+        .count(),
+    }
+
+
+def _council(membership):
+    areas = membership.organisation.areas_served.all()
+    return {
+        "areas": areas,
+        "vcses": partners_serving(areas, kind=Kind.VCSE),
+        "itads": partners_serving(areas, kind=Kind.ITAD),
+        "donors": partners_serving(areas, kind=Kind.DONOR),
+    }
+
+
+def _vcse(membership):
+    areas = membership.organisation.areas_served.all()
+    return {
+        "areas": areas,
+        "team": team_of(membership.organisation),
+        "councils": partners_serving(areas, kind=Kind.LOCAL_AUTHORITY),
+    }
+
+
+def _donor(membership):
+    areas = membership.organisation.areas_served.all()
+    return {"areas": areas, "partners": accredited_itads_serving(areas)}
+
+
+def _itad(membership):
+    organisation = with_accreditations(
+        Organisation.objects.filter(pk=membership.organisation_id)
+    ).get()
+    return {"organisation": organisation, "areas": organisation.areas_served.all()}
+
+
+HOMES = {
+    Role.COORDINATOR: ("workspace/home_coordinator.html", _coordinator),
+    Role.COUNCIL_OFFICER: ("workspace/home_council.html", _council),
+    Role.VCSE_WORKER: ("workspace/home_vcse.html", _vcse),
+    Role.DONOR_CONTACT: ("workspace/home_donor.html", _donor),
+    Role.ITAD_TECHNICIAN: ("workspace/home_itad.html", _itad),
+}
+
+
+@self_service
+def home(request):
+    """Each role lands on its own home; someone with no organisation yet is told how to join."""
+    membership = request.membership
+    if membership is None:
+        return render(request, "workspace/home_no_organisation.html")
+    template, build = HOMES[membership.role]
+    return render(request, template, {"membership": membership, **build(membership)})
