@@ -11,6 +11,7 @@ from functools import cache
 
 import pyotp
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
@@ -32,6 +33,8 @@ def _isolated_services(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Deliberately slow hashing protects real passwords; tests only need it to be a hash.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -58,6 +61,7 @@ def areas(region) -> dict[str, Area]:
 
 def make_user(email: str, name: str, *, totp: bool = False) -> User:
     user = User.objects.create_user(email=email, password=PASSWORD, full_name=name)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     if totp:
         TOTP.activate(user, TOTP_SECRET)
     return user

@@ -5,8 +5,16 @@ from django.urls import reverse
 
 from accounts.two_factor import MUST_ENROL_MESSAGE, has_totp, two_factor_required
 
-# Pages a user who still has to enrol may reach: enrolment itself, signing out, email confirmation.
-ENROLMENT_PATHS = ("mfa_activate_totp", "account_logout", "account_confirm_email", "account_email")
+# Pages a user who still has to enrol may reach: enrolment, the password check enrolment asks
+# for, signing out and email confirmation.
+ENROLMENT_PATHS = (
+    "mfa_activate_totp",
+    "account_reauthenticate",
+    "mfa_reauthenticate",
+    "account_logout",
+    "account_confirm_email",
+    "account_email",
+)
 
 
 class RequireTwoFactorMiddleware:

@@ -27,10 +27,11 @@ FILE_KEYS = ("areas", "boundaries", "sources")
 REQUIRED_COLUMNS = ("code", "name")
 GEOMETRY_TYPES = ("Polygon", "MultiPolygon")
 
+# ASCII so that \d means 0-9 only, not every script's digits.
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-ONS_CODE = re.compile(r"[EWSN]\d{8}")
-WHOLE_NUMBER = re.compile(r"\d+")
-NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+ONS_CODE = re.compile(r"[EWSN]\d{8}", re.ASCII)
+WHOLE_NUMBER = re.compile(r"\d+", re.ASCII)
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?", re.ASCII)
 
 # A boundary feature's number in the file and its geometry, or None when the geometry is unusable.
 Feature = tuple[int, dict[str, Any] | None]
@@ -148,7 +149,7 @@ def read_region_pack(path: str | PathLike[str]) -> RegionPack:
 def _read_manifest(folder: Path, problems: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
     """The region's settings and its file names, as far as they are valid."""
     try:
-        manifest = tomllib.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        manifest = tomllib.loads((folder / MANIFEST).read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         problems.append(f"{MANIFEST}: is not valid TOML ({error})")
         return {}, {}

@@ -11,14 +11,9 @@ def memberships_of(user):
     )
 
 
-def active_membership(request) -> Membership | None:
-    """The membership chosen in this session, or the user's first one; None for anonymous users."""
-    user = request.user
-    if not user.is_authenticated:
-        return None
-    memberships = list(memberships_of(user))
-    chosen = request.session.get(SESSION_KEY)
+def choose_membership(memberships: list[Membership], chosen_pk) -> Membership | None:
+    """The membership chosen in this session, or the user's first one."""
     for membership in memberships:
-        if membership.pk == chosen:
+        if membership.pk == chosen_pk:
             return membership
     return memberships[0] if memberships else None

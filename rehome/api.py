@@ -17,7 +17,76 @@ class OrganisationToken(HttpBearer):
 # The signed-in browser session also works (unsafe methods then need the CSRF token).
 AUTH = [OrganisationToken(), django_auth]
 
-api = NinjaAPI(
+AUTH_ERRORS = {
+    "401": "Not authenticated: send an organisation token or sign in.",
+    "403": "Authenticated, but not allowed to do this.",
+}
+
+
+VALIDATION_ERROR = {
+    "title": "ValidationErrorOut",
+    "type": "object",
+    "description": "Every problem with the request, each with where it is (`loc`) and what is wrong (`msg`).",
+    "properties": {
+        "detail": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "type": {"type": "string"},
+                    "loc": {
+                        "type": "array",
+                        "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+                    },
+                    "msg": {"type": "string"},
+                },
+                "required": ["loc", "msg"],
+            },
+        }
+    },
+    "required": ["detail"],
+}
+
+
+def _json(ref: str, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": ref}}}}
+
+
+class RehomeAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """Document the errors every operation can answer with, beside what each one declares.
+
+        Protected operations can refuse with 401/403; any operation that takes input can reject
+        it with 422 listing every problem.
+        """
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema["components"].setdefault("schemas", {})
+        components["ErrorOut"] = {
+            "title": "ErrorOut",
+            "type": "object",
+            "properties": {"detail": {"title": "Detail", "type": "string"}},
+            "required": ["detail"],
+        }
+        components["ValidationErrorOut"] = VALIDATION_ERROR
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation["responses"]
+                if operation.get("security"):
+                    for status, description in AUTH_ERRORS.items():
+                        responses.setdefault(
+                            status, _json("#/components/schemas/ErrorOut", description)
+                        )
+                if operation.get("parameters") or operation.get("requestBody"):
+                    responses.setdefault(
+                        "422",
+                        _json(
+                            "#/components/schemas/ValidationErrorOut", "The request is not valid."
+                        ),
+                    )
+        return schema
+
+
+api = RehomeAPI(
     title="Rehome API",
     version="1",
     urls_namespace="api",

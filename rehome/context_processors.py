@@ -1,6 +1,5 @@
 from django.utils.functional import SimpleLazyObject
 
-from organisations.memberships import memberships_of
 from regions.selectors import current_region
 from workspace.navigation import navigation_for
 
@@ -14,7 +13,7 @@ def service(request):
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        context["memberships"] = SimpleLazyObject(lambda: list(memberships_of(user)))
+        context["memberships"] = getattr(request, "memberships", [])
         context["navigation"] = SimpleLazyObject(
             lambda: navigation_for(request.membership, request.path)
         )

@@ -3,22 +3,15 @@ import re
 import pytest
 from django.template import Context, Template
 
-from lib.region_pack import read_region_pack
-from regions.packs import DEFAULT_PACK
-from regions.services import region_load
 from regions.templatetags.area_map import NEUTRAL, PALETTE, _region_map
 
+# `region` is the shipped West Midlands pack, loaded by the project's conftest.
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def empty_projection_cache():
     _region_map.cache_clear()
-
-
-@pytest.fixture
-def region():
-    return region_load(pack=read_region_pack(DEFAULT_PACK))
 
 
 def render(areas, **options) -> str:
