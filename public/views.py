@@ -32,8 +32,13 @@ def home(request):
 @public
 def region_page(request):
     region = _region_or_404()
-    areas = Area.objects.filter(region=region)
-    return render(request, "public/region.html", {"areas": areas})
+    areas = list(Area.objects.filter(region=region))
+    offline = {
+        area.code: area.internet_nonuse_pct
+        for area in areas
+        if area.internet_nonuse_pct is not None
+    }
+    return render(request, "public/region.html", {"areas": areas, "offline": offline})
 
 
 @public

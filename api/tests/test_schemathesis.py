@@ -6,6 +6,8 @@ protected operations are exercised beyond authentication too.
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from api.services import api_token_create
@@ -15,7 +17,18 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def coordinator_token(personas):
+def keep_test_connection():
+    """Calls go straight to the WSGI app, whose request signals would close the connection
+    holding the test's transaction; Django's own test client disconnects them the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def coordinator_token(personas, keep_test_connection):
     _, secret = api_token_create(membership=personas.membership(personas.coordinator), name="Fuzz")
     return secret
 
