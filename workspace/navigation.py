@@ -27,15 +27,18 @@ ITEMS = [
 
 
 def navigation_for(membership, path: str) -> list[NavItem]:
+    """The items the membership's role needs; the one whose address best matches `path` is active."""
     if membership is None:
-        return [NavItem("Account", reverse("mfa_index"), path.startswith(reverse("mfa_index")))]
-    items = []
-    for label, url_name, roles, admin_only in ITEMS:
-        if roles is not None and membership.role not in roles:
-            continue
-        if admin_only and not membership.is_admin:
-            continue
-        url = reverse(url_name)
-        active = path == url if url_name == "workspace:home" else path.startswith(url)
-        items.append(NavItem(label, url, active))
-    return items
+        entries = [("Account", reverse("mfa_index"))]
+    else:
+        entries = [
+            (label, reverse(url_name))
+            for label, url_name, roles, admin_only in ITEMS
+            if (roles is None or membership.role in roles)
+            and (membership.is_admin or not admin_only)
+        ]
+    # The longest address that prefixes the path wins, so /organisation/team/ lights up "Team",
+    # not "Your organisation" as well.
+    matches = [url for _, url in entries if path.startswith(url)]
+    active = max(matches, key=len, default=None)
+    return [NavItem(label, url, url == active) for label, url in entries]

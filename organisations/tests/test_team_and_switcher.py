@@ -43,3 +43,10 @@ def test_the_organisation_list_filters_by_kind_and_area(client, personas):
     response = client.get("/organisations/", {"kind": "vcse", "area": "sandwell"})
     assert b"Tipton Together" in response.content
     assert b"Ladywood Community Hub" not in response.content
+
+
+def test_the_invite_form_offers_roles_as_radio_buttons(client, personas):
+    client.force_login(personas.alice)
+    content = client.get("/organisation/team/").content.decode()
+    assert 'class="govuk-radios__input"' in content
+    assert 'type="radio"' in content

@@ -56,3 +56,10 @@ def test_someone_with_no_organisation_is_told_how_to_join(client, db):
     client.force_login(make_user("loner@example.org", "Lone Person"))
     response = client.get("/home/")
     assert "You are not part of an organisation yet" in response.content.decode()
+
+
+def test_only_the_best_matching_navigation_item_is_active(client, personas):
+    client.force_login(personas.alice)
+    response = client.get("/organisation/team/")
+    active = [item.label for item in response.context["navigation"] if item.active]
+    assert active == ["Team"]
