@@ -8,7 +8,7 @@ from organisations.models import Membership
 
 MUST_ENROL_MESSAGE = (
     "Your role handles sensitive data, so you must set up two-factor authentication before you "
-    "continue. Scan the code with an authenticator app, then enter the 6-digit code it shows."
+    "continue. You will need an authenticator app on your phone."
 )
 CANNOT_REMOVE_MESSAGE = (
     "Two-factor authentication is required for your role, so it cannot be removed."

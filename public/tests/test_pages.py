@@ -74,3 +74,16 @@ def test_the_home_page_works_before_any_region_is_loaded(client, db):
     response = client.get("/")
     assert response.status_code == 200
     assert b"Rehome" in response.content
+
+
+def test_a_missing_page_is_explained_in_the_service_layout(client, region):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
+    assert b'id="main-content"' in response.content
+
+
+def test_the_sign_in_page_does_not_offer_open_sign_up(client, region):
+    content = client.get("/accounts/login/").content.decode()
+    assert "/accounts/signup/" not in content
+    assert "invite you" in content
