@@ -14,7 +14,7 @@ from accounts.services import (
     invitation_revoke,
 )
 from organisations.forms import InvitationForm
-from organisations.selectors import team_of
+from organisations.views import render_team
 from rehome.access import org_admin_required, public
 from rehome.forms import add_service_errors
 
@@ -34,13 +34,7 @@ def invitation_new(request):
         else:
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
             return redirect("organisations:team")
-    context = {
-        "organisation": organisation,
-        "members": team_of(organisation),
-        "invitations": Invitation.objects.filter(organisation=organisation).pending(),
-        "form": form,
-    }
-    return render(request, "organisations/team.html", context, status=400)
+    return render_team(request, form=form, status=400)
 
 
 @require_POST

@@ -42,16 +42,22 @@ def profile(request):
     return render(request, "organisations/profile.html", {"organisation": organisation})
 
 
-@self_service
-def team(request):
-    organisation = _active_organisation(request)
+def render_team(request, *, form: InvitationForm | None, status: int = 200):
+    """The team page; the invitation form (blank or with errors) is shown to admins only."""
+    organisation = request.membership.organisation
     context = {
         "organisation": organisation,
         "members": team_of(organisation),
         "invitations": Invitation.objects.filter(organisation=organisation).pending(),
-        "form": InvitationForm(organisation=organisation) if request.membership.is_admin else None,
+        "form": form if request.membership.is_admin else None,
     }
-    return render(request, "organisations/team.html", context)
+    return render(request, "organisations/team.html", context, status=status)
+
+
+@self_service
+def team(request):
+    organisation = _active_organisation(request)
+    return render_team(request, form=InvitationForm(organisation=organisation))
 
 
 @role_required(Role.COORDINATOR, Role.COUNCIL_OFFICER)
