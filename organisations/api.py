@@ -1,7 +1,7 @@
 import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from api.schemas import ErrorOut, principal
@@ -67,4 +67,4 @@ def organisation_list(request, kind: str | None = None):
 )
 def organisation_detail(request, slug: str):
     queryset = with_accreditations(Organisation.objects.visible_to(principal(request)))
-    return 200, get_object_or_404(queryset, slug=slug)
+    return Status(200, get_object_or_404(queryset, slug=slug))

@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from api.schemas import ErrorOut
 from regions.models import Area
@@ -39,13 +39,16 @@ def region(request):
     """Public: the region this deployment serves, its areas and their statistics, with attribution."""
     current = current_region()
     if current is None:
-        return 404, {"detail": "No region is loaded."}
+        return Status(404, {"detail": "No region is loaded."})
     areas = list(Area.objects.filter(region=current))
-    return 200, RegionOut(
-        slug=current.slug,
-        name=current.name,
-        authority=current.authority,
-        service_name=current.service_name,
-        attribution=current.attribution,
-        areas=[AreaOut.from_orm(a) for a in areas],
+    return Status(
+        200,
+        RegionOut(
+            slug=current.slug,
+            name=current.name,
+            authority=current.authority,
+            service_name=current.service_name,
+            attribution=current.attribution,
+            areas=[AreaOut.from_orm(a) for a in areas],
+        ),
     )

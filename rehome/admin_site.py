@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.urls import reverse
 
 from organisations.roles import Role
@@ -33,6 +34,9 @@ def is_coordinator(user) -> bool:
 
 class CoordinatorModelAdmin(admin.ModelAdmin):
     """Coordinators manage reference data without needing per-model Django permissions."""
+
+    # A website typed without a scheme is taken to be https (Django 6's default too).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_module_permission(self, request) -> bool:
         return is_coordinator(request.user)
