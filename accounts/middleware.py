@@ -33,7 +33,8 @@ class RequireTwoFactorMiddleware:
         match = request.resolver_match
         if match and match.url_name in ENROLMENT_PATHS:
             return None
-        if not two_factor_required(user) or has_totp(user):
+        # The memberships were loaded by ActiveMembershipMiddleware: no extra query per request.
+        if not two_factor_required(m.role for m in request.memberships) or has_totp(user):
             return None
         if match and match.namespace == "api":
             return JsonResponse({"detail": MUST_ENROL_MESSAGE}, status=403)

@@ -28,6 +28,12 @@ class OrganisationQuerySet(models.QuerySet):
     def of_kind(self, kind: str):
         return self.filter(**{f"is_{kind}": True})
 
+    def count_by_kind(self) -> dict[str, int]:
+        """How many organisations are of each kind (one may count under several), in one query."""
+        return self.aggregate(
+            **{kind: models.Count("pk", filter=Q(**{f"is_{kind}": True})) for kind in Kind.values}
+        )
+
     def visible_to(self, principal):
         """What a user (or API token) may see of organisations.
 

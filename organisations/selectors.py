@@ -31,14 +31,10 @@ def partners_serving(areas, *, kind: str = Kind.ITAD):
     )
 
 
-def accredited_itads_serving(areas, *, today: datetime.date | None = None) -> list[Organisation]:
+def accredited_itads_serving(areas, *, today: datetime.date | None = None):
     """ITAD partners serving `areas` that hold at least one accreditation valid today."""
-    today = today or timezone.localdate()
-    return [
-        organisation
-        for organisation in partners_serving(areas)
-        if any(a.status(today) != "expired" for a in organisation.accreditations.all())
-    ]
+    valid = Accreditation.objects.valid_on(today or timezone.localdate())
+    return partners_serving(areas).filter(pk__in=valid.values("organisation_id"))
 
 
 def accreditations_needing_attention(region, *, today: datetime.date | None = None):

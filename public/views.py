@@ -22,10 +22,7 @@ def _region_or_404():
 @public
 def home(request):
     region = current_region()
-    organisations = Organisation.objects.filter(region=region)
-    counts = {
-        kind: organisations.of_kind(kind).count() for kind in (Kind.DONOR, Kind.ITAD, Kind.VCSE)
-    }
+    counts = Organisation.objects.filter(region=region).count_by_kind()
     return render(request, "public/home.html", {"counts": counts})
 
 
@@ -65,8 +62,8 @@ def donate(request):
 @public
 def impact(request):
     region = _region_or_404()
-    organisations = Organisation.objects.filter(region=region)
-    network = [(Kind(kind).label, organisations.of_kind(kind).count()) for kind in Kind.values]
+    counts = Organisation.objects.filter(region=region).count_by_kind()
+    network = [(Kind(kind).label, count) for kind, count in counts.items()]
     return render(
         request, "public/impact.html", {"network": network, "area_count": region.areas.count()}
     )

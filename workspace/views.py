@@ -14,12 +14,9 @@ from organisations.selectors import (
 from regions.models import Area
 from rehome.access import self_service
 
-KIND_COUNTS = {kind: Count("pk", filter=Q(**{f"is_{kind}": True})) for kind in Kind.values}
-
 
 def _coordinator(membership):
     region = membership.organisation.region
-    organisations = Organisation.objects.filter(region=region)
     areas = Area.objects.filter(region=region).annotate(
         **{
             f"{kind}_count": Count(
@@ -31,7 +28,8 @@ def _coordinator(membership):
     return {
         "areas": areas,
         "kind_counts": [
-            (Kind(k).label, n) for k, n in organisations.aggregate(**KIND_COUNTS).items()
+            (Kind(k).label, n)
+            for k, n in Organisation.objects.filter(region=region).count_by_kind().items()
         ],
         "attention": accreditations_needing_attention(region),
         "pending_invitations": Invitation.objects.pending()
