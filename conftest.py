@@ -146,3 +146,116 @@ def personas(region, areas) -> Personas:
         user=people.technician, organisation=itad_org, role="itad_technician", is_admin=True
     )
     return people
+
+
+# ---------------------------------------------------------------------------------------------
+# Devices: a donor batch processed by the personas' ITAD, and devices in it.
+
+
+@dataclass
+class Lab:
+    """The personas' donor batch, processed by Forge Tech Reuse, and a way to add devices."""
+
+    people: Personas
+    batch: object
+    rival_itad: Organisation
+    rival_technician: User
+    _n: int = 0
+
+    def device(self, *, state="pledged", drives=1, **attributes):
+        """A device in the batch, moved (through the real services) to `state`."""
+        from devices.services import DriveSpec, device_register
+
+        self._n += 1
+        n = self._n
+        attributes.setdefault("serial_number", f"SN-{n:05d}")
+        attributes.setdefault("asset_tag", f"MM-{n:05d}")
+        attributes.setdefault("make", "Lenovo")
+        attributes.setdefault("model", "ThinkPad T480")
+        attributes.setdefault("year", 2019)
+        attributes.setdefault("ram_gb", 8)
+        attributes.setdefault("storage_gb", 256)
+        device = device_register(
+            region=self.people.region,
+            device_type=attributes.pop("device_type", "laptop"),
+            actor=self.people.donor,
+            organisation=self.people.donor_org,
+            donor=self.people.donor_org,
+            batch=self.batch,
+            area_of_origin=self.batch.area,
+            drives=[
+                DriveSpec(serial=f"DRIVE-{n:05d}-{i}", model="Samsung SSD") for i in range(drives)
+            ],
+            **attributes,
+        )
+        if state != "pledged":
+            advance(device, state, self.people)
+            device.refresh_from_db()
+        return device
+
+
+def advance(device, state: str, people: Personas):
+    """Move a device along the happy path to `state`, with real (synthetic) erasure evidence."""
+    from demo.erasure_logs import nwipe_log
+    from devices import services
+
+    order = ["received", "erased", "assessed", "refurbished", "ready"]
+    tech, org = people.technician, people.itad_org
+    for step in order[: order.index(state) + 1]:
+        device = services.with_lifecycle_records(type(device).objects.filter(pk=device.pk)).get()
+        if step == "received":
+            services.device_transition(device, "receive", actor=tech, organisation=org)
+        elif step == "erased":
+            from erasure.services import import_evidence
+
+            serials = [d.serial for d in device.drives.all()]
+            data = nwipe_log(serials)
+            result = import_evidence(
+                data, f"{device.serial_number}.log", organisation=org, actor=tech
+            )
+            assert result.ok, result.as_dict()
+            assert result.moved, result.as_dict()
+        elif step == "assessed":
+            services.assessment_record(
+                device,
+                actor=tech,
+                organisation=org,
+                grade="B",
+                powers_on=True,
+                battery_health_pct=85,
+                specs_confirmed=True,
+                outcome="refurbish",
+            )
+        elif step == "refurbished":
+            services.refurbishment_record(
+                device,
+                actor=tech,
+                organisation=org,
+                operating_system="windows_11",
+                activation_lock_removed=True,
+                management_removed=True,
+            )
+        elif step == "ready":
+            services.device_transition(device, "make_ready", actor=tech, organisation=org)
+
+
+@pytest.fixture
+def lab(personas, areas) -> Lab:
+    from donations.models import Batch
+
+    batch = Batch.objects.create(
+        region=personas.region,
+        reference="B-2026-0001",
+        donor=personas.donor_org,
+        partner=personas.itad_org,
+        area=areas["Birmingham"],
+    )
+    rival = organisation_create(
+        region=personas.region,
+        name="Rival Recyclers",
+        kinds=["itad"],
+        areas_served=[areas["Dudley"]],
+    )
+    rival_technician = make_user("rival@example.org", "Rory Rival")
+    membership_create(user=rival_technician, organisation=rival, role="itad_technician")
+    return Lab(personas, batch, rival, rival_technician)

@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "api",
     "workspace",
     "public",
+    "devices",
+    "custody",
+    "erasure",
+    "donations",
     "demo",
 ]
 

@@ -1,0 +1,367 @@
+"""Writing to, checkpointing and verifying the custody ledger.
+
+`append()` is the only way events are written. Callers hold the device row lock (the device
+services take it with select_for_update), so each device's sequence numbers and previous
+hashes follow one another even when two requests act on the same device.
+"""
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from custody.fields import to_microseconds
+from custody.models import Checkpoint, CustodyEvent
+from lib import custody_chain
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """What one event records, before it is numbered and hashed."""
+
+    kind: str
+    transition: str = ""
+    from_state: str = ""
+    to_state: str = ""
+    from_custodian_id: int | None = None
+    to_custodian_id: int | None = None
+    payload: dict | None = None
+
+
+def build(device, spec: EventSpec, *, actor, organisation, at=None) -> CustodyEvent:
+    """Number and hash the next event of `device`'s chain (not saved), advancing its head."""
+    at = at or timezone.now()
+    seq = device.ledger_seq + 1
+    payload = custody_chain.canonical_payload(spec.payload or {})
+    row = (
+        str(device.uid),
+        seq,
+        to_microseconds(at),
+        spec.kind,
+        spec.transition,
+        actor.pk if actor else None,
+        organisation.pk if organisation else None,
+        spec.from_state,
+        spec.to_state,
+        spec.from_custodian_id,
+        spec.to_custodian_id,
+        payload,
+        device.ledger_head,
+    )
+    digest = custody_chain.event_hash(row)
+    event = CustodyEvent(
+        device=device,
+        seq=seq,
+        occurred_at=at,
+        kind=spec.kind,
+        transition=spec.transition,
+        actor=actor,
+        actor_organisation=organisation,
+        from_state=spec.from_state,
+        to_state=spec.to_state,
+        from_custodian_id=spec.from_custodian_id,
+        to_custodian_id=spec.to_custodian_id,
+        payload=payload,
+        prev_hash=device.ledger_head,
+        hash=digest,
+    )
+    device.ledger_seq = seq
+    device.ledger_head = digest
+    return event
+
+
+def append(device, spec: EventSpec, *, actor, organisation, at=None) -> CustodyEvent:
+    """Write one event; the caller saves the device (its ledger head moved) in the same transaction."""
+    event = build(device, spec, actor=actor, organisation=organisation, at=at)
+    event.save(force_insert=True)
+    return event
+
+
+# ---------------------------------------------------------------------------------------------
+# Maintenance: the only deliberate way past the append-only triggers.
+
+
+@contextlib.contextmanager
+def unlocked(using=None):
+    """Let this database connection update or delete custody rows (flush uses it).
+
+    The unlock is local to the connection: other connections still hit the triggers.
+    """
+    from django.db import connections
+
+    conn = connections[using or "default"]
+    conn.ensure_connection()
+    if conn.vendor == "sqlite":
+        conn.rehome_custody_unlocked = True
+    else:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT set_config('rehome.custody_unlocked', 'on', false)")
+    try:
+        yield
+    finally:
+        if conn.vendor == "sqlite":
+            conn.rehome_custody_unlocked = False
+        elif conn.connection is not None:
+            with conn.cursor() as cursor:
+                cursor.execute("SELECT set_config('rehome.custody_unlocked', '', false)")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading chains back for verification, without the ORM's per-row cost.
+
+_EVENTS_SQL = """
+SELECT e.id, d.uid, e.seq, e.occurred_at, e.kind, e.transition, e.actor_id,
+       e.actor_organisation_id, e.from_state, e.to_state, e.from_custodian_id,
+       e.to_custodian_id, e.payload, e.prev_hash, e.hash
+FROM custody_custodyevent e JOIN devices_device d ON d.id = e.device_id
+ORDER BY e.device_id, e.seq, e.id
+"""
+
+
+def _uid_text(connection_vendor: str):
+    # SQLite stores UUIDs as 32 hex digits, PostgreSQL as a uuid; the hash uses the dashed form.
+    if connection_vendor == "sqlite":
+        return lambda raw: f"{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:]}"
+    return str
+
+
+def iter_event_rows(batch_size: int = 20_000) -> Iterator[tuple]:
+    """Every event as (id, device uid, *fields, hash), ordered by device then sequence."""
+    uid_text = _uid_text(connection.vendor)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            cursor = connection.connection.cursor(name="rehome_verify_custody")
+            cursor.itersize = batch_size
+            cursor.execute(_EVENTS_SQL)
+        else:
+            cursor = connection.connection.cursor()
+            cursor.execute(_EVENTS_SQL)
+        try:
+            last_raw = last_uid = None
+            while True:
+                rows = cursor.fetchmany(batch_size)
+                if not rows:
+                    break
+                for row in rows:
+                    raw = row[1]
+                    if raw != last_raw:
+                        last_raw, last_uid = raw, uid_text(raw)
+                    yield (row[0], last_uid, *row[2:])
+        finally:
+            cursor.close()
+
+
+def _heads_at(last_event_id: int) -> dict[str, tuple[int, str]]:
+    """Each device's chain head as of a checkpoint: its last event with id ≤ last_event_id."""
+    uid_text = _uid_text(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT d.uid, e.seq, e.hash FROM custody_custodyevent e
+            JOIN devices_device d ON d.id = e.device_id
+            JOIN (SELECT device_id, max(id) AS id FROM custody_custodyevent
+                  WHERE id <= %s GROUP BY device_id) h ON h.id = e.id
+            """,
+            [last_event_id],
+        )
+        return {uid_text(uid): (seq, digest) for uid, seq, digest in cursor.fetchall()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Checkpoints.
+
+
+@transaction.atomic
+def checkpoint_create() -> Checkpoint:
+    """Hash every chain head into one Merkle root and store it, chained to the last checkpoint.
+
+    On PostgreSQL the event table is locked against inserts for the moment it takes, so the
+    events with id up to the checkpoint's last id are exactly those it covers.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE custody_custodyevent IN SHARE MODE")
+            cursor.execute("LOCK TABLE custody_checkpoint IN EXCLUSIVE MODE")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0), count(*) FROM custody_custodyevent")
+        last_event_id, events = cursor.fetchone()
+    heads = _heads_at(last_event_id)
+    root = custody_chain.heads_root(heads)
+    previous = Checkpoint.objects.order_by("-pk").values_list("hash", flat=True).first()
+    previous = previous or custody_chain.GENESIS
+    now = timezone.now()
+    return Checkpoint.objects.create(
+        created_at=now,
+        last_event_id=last_event_id,
+        events=events,
+        devices=len(heads),
+        root=root,
+        previous=previous,
+        hash=custody_chain.checkpoint_hash(
+            previous=previous,
+            root=root,
+            last_event_id=last_event_id,
+            events=events,
+            devices=len(heads),
+            created_us=to_microseconds(now),
+        ),
+    )
+
+
+def latest_checkpoint() -> Checkpoint | None:
+    return Checkpoint.objects.order_by("-pk").first()
+
+
+def checkpoint_covering(events: Iterable[CustodyEvent]) -> Checkpoint | None:
+    """The earliest checkpoint whose root vouches for all of these events, if one exists yet."""
+    last_id = max((e.pk for e in events), default=None)
+    if last_id is None:
+        return None
+    return Checkpoint.objects.filter(last_event_id__gte=last_id).order_by("pk").first()
+
+
+# ---------------------------------------------------------------------------------------------
+# Verification.
+
+
+@dataclass
+class Verification:
+    events: int
+    devices: int
+    checkpoints: int
+    problems: list[dict]
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict:
+        return {
+            "intact": self.intact,
+            "events": self.events,
+            "devices": self.devices,
+            "checkpoints": self.checkpoints,
+            "problems": self.problems,
+        }
+
+
+def verify(rows: Iterable[tuple] | None = None) -> Verification:
+    """Recompute every chain, then every checkpoint's root and the chain of checkpoints.
+
+    Reports the first broken device and event. Checkpoints are only meaningful over intact
+    chains, so they are checked when the chains add up.
+    """
+    report = custody_chain.verify_rows(iter_event_rows() if rows is None else rows)
+    problems: list[dict] = []
+    if report.first_break is not None:
+        brk = report.first_break
+        problems.append(
+            {
+                "kind": "chain",
+                "device": brk.device_uid,
+                "seq": brk.seq,
+                "event_id": brk.event_id,
+                "message": brk.describe(),
+            }
+        )
+    checkpoints = list(Checkpoint.objects.order_by("pk"))
+    if report.first_break is None:
+        problems.extend(_verify_heads(report))
+    if not problems:
+        problems.extend(_verify_checkpoints(checkpoints, report))
+    return Verification(
+        events=report.events,
+        devices=report.devices,
+        checkpoints=len(checkpoints),
+        problems=problems,
+    )
+
+
+def _verify_heads(report) -> list[dict]:
+    """Each device remembers the head of its chain; a chain that ends early lost its last events."""
+    from devices.models import Device
+
+    heads = report.heads or {}
+    for uid, seq, head in (
+        Device.objects.filter(ledger_seq__gt=0)
+        .values_list("uid", "ledger_seq", "ledger_head")
+        .order_by("pk")
+        .iterator(chunk_size=10_000)
+    ):
+        uid = str(uid)
+        found_seq, found_head = heads.get(uid, (0, custody_chain.GENESIS))
+        if (found_seq, found_head) != (seq, head):
+            return [
+                {
+                    "kind": "chain",
+                    "device": uid,
+                    "seq": found_seq + 1,
+                    "event_id": None,
+                    "message": (
+                        f"device {uid}, event {found_seq + 1}: the chain ends at event "
+                        f"{found_seq} but the device's last recorded event is {seq} "
+                        "(events were deleted from its end)"
+                    ),
+                }
+            ]
+    return []
+
+
+def _verify_checkpoints(checkpoints: list[Checkpoint], report) -> list[dict]:
+    problems = []
+    previous = custody_chain.GENESIS
+    latest_heads = report.heads or {}
+    for checkpoint in checkpoints:
+        expected_hash = custody_chain.checkpoint_hash(
+            previous=checkpoint.previous,
+            root=checkpoint.root,
+            last_event_id=checkpoint.last_event_id,
+            events=checkpoint.events,
+            devices=checkpoint.devices,
+            created_us=to_microseconds(checkpoint.created_at),
+        )
+        where = f"checkpoint {checkpoint.pk} ({checkpoint.created_at:%Y-%m-%d %H:%M:%S} UTC)"
+        if checkpoint.previous != previous:
+            problems.append(
+                {
+                    "kind": "checkpoint",
+                    "checkpoint": checkpoint.pk,
+                    "message": f"{where}: does not follow the checkpoint before it",
+                }
+            )
+            break
+        if expected_hash != checkpoint.hash:
+            problems.append(
+                {
+                    "kind": "checkpoint",
+                    "checkpoint": checkpoint.pk,
+                    "message": f"{where}: its own hash does not match its contents",
+                }
+            )
+            break
+        is_last = checkpoint is checkpoints[-1]
+        heads = _heads_at(checkpoint.last_event_id)
+        if is_last and checkpoint.last_event_id >= _max_event_id():
+            heads = latest_heads
+        if custody_chain.heads_root(heads) != checkpoint.root:
+            problems.append(
+                {
+                    "kind": "checkpoint",
+                    "checkpoint": checkpoint.pk,
+                    "message": (
+                        f"{where}: the chains as they are now do not produce its root; "
+                        "history it vouched for has been rewritten"
+                    ),
+                }
+            )
+            break
+        previous = checkpoint.hash
+    return problems
+
+
+def _max_event_id() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM custody_custodyevent")
+        return cursor.fetchone()[0]

@@ -1,0 +1,237 @@
+"""The custody ledger: append-only in the database, and tamper-evident when that is bypassed."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+
+from custody import ledger
+from custody.models import Checkpoint, CustodyEvent
+from devices import services
+from devices.models import Device
+from lib import custody_chain
+
+
+def _events(device):
+    return list(CustodyEvent.objects.filter(device=device).order_by("seq"))
+
+
+def _sql(statement, params=()):
+    with ledger.unlocked(), connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def _verify():
+    return ledger.verify()
+
+
+@pytest.fixture
+def history(lab):
+    """Two devices with a few events each."""
+    first = lab.device()
+    second = lab.device()
+    for device in (first, second):
+        services.device_transition(
+            device, "receive", actor=lab.people.technician, organisation=lab.people.itad_org
+        )
+    return first, second
+
+
+def test_each_event_extends_its_device_chain(history):
+    first, _ = history
+    events = _events(first)
+    assert [e.seq for e in events] == [1, 2, 3]
+    assert [e.kind for e in events] == ["registered", "handover_confirmed", "transition"]
+    assert events[0].prev_hash == custody_chain.GENESIS
+    assert events[1].prev_hash == events[0].hash
+    assert events[2].prev_hash == events[1].hash
+    first.refresh_from_db()
+    assert (first.ledger_seq, first.ledger_head) == (3, events[2].hash)
+    assert _verify().intact
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_refuses_update_and_delete(history):
+    event = _events(history[0])[0]
+    for statement in (
+        "UPDATE custody_custodyevent SET payload = '{}' WHERE id = %s",
+        "DELETE FROM custody_custodyevent WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [event.pk])
+    with pytest.raises(DatabaseError, match="append-only"):
+        CustodyEvent.objects.filter(pk=event.pk).update(kind="correction")
+    assert CustodyEvent.objects.filter(pk=event.pk, kind="registered").exists()
+
+
+def test_database_refuses_rewriting_checkpoints(history):
+    checkpoint = ledger.checkpoint_create()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        Checkpoint.objects.filter(pk=checkpoint.pk).update(root="0" * 64)
+
+
+def test_an_edited_row_is_caught(history):
+    first, _ = history
+    event = _events(first)[1]
+    _sql("UPDATE custody_custodyevent SET payload = %s WHERE id = %s", ['{"x":1}', event.pk])
+    result = _verify()
+    assert not result.intact
+    problem = result.problems[0]
+    assert (problem["device"], problem["seq"], problem["event_id"]) == (str(first.uid), 2, event.pk)
+    assert "edited" in problem["message"]
+
+
+def test_an_edited_actor_is_caught(history):
+    first, _ = history
+    event = _events(first)[2]
+    _sql(
+        "UPDATE custody_custodyevent SET actor_id = %s WHERE id = %s",
+        [history[0].donor.memberships.first().user_id, event.pk],
+    )
+    assert _verify().problems[0]["seq"] == 3
+
+
+def test_a_deleted_row_is_caught(history):
+    first, _ = history
+    event = _events(first)[1]
+    _sql("DELETE FROM custody_custodyevent WHERE id = %s", [event.pk])
+    problem = _verify().problems[0]
+    assert problem["device"] == str(first.uid)
+    assert "sequence number 3 where 2 was expected" in problem["message"]
+
+
+def test_a_deleted_last_row_is_caught(history):
+    first, _ = history
+    event = _events(first)[-1]
+    _sql("DELETE FROM custody_custodyevent WHERE id = %s", [event.pk])
+    problem = _verify().problems[0]
+    assert problem["device"] == str(first.uid)
+    assert "deleted from its end" in problem["message"]
+
+
+def test_reordered_events_are_caught(history):
+    first, _ = history
+    a, b = _events(first)[1:3]
+    _sql("UPDATE custody_custodyevent SET seq = 99 WHERE id = %s", [a.pk])
+    _sql("UPDATE custody_custodyevent SET seq = 2 WHERE id = %s", [b.pk])
+    _sql("UPDATE custody_custodyevent SET seq = 3 WHERE id = %s", [a.pk])
+    problem = _verify().problems[0]
+    assert (problem["device"], problem["seq"]) == (str(first.uid), 2)
+
+
+def test_a_chain_spliced_from_another_device_is_caught(history):
+    """Move the second device's later events onto the first, renumbered to fit."""
+    first, second = history
+    _sql("DELETE FROM custody_custodyevent WHERE device_id = %s AND seq > 1", [first.pk])
+    for event in _events(second)[1:]:
+        _sql("UPDATE custody_custodyevent SET device_id = %s WHERE id = %s", [first.pk, event.pk])
+    problem = _verify().problems[0]
+    assert problem["device"] in {str(first.uid), str(second.uid)}
+    # The first device's chain now carries events hashed for another device.
+    spliced = [p for p in [problem] if p["device"] == str(first.uid)]
+    assert spliced, problem
+    assert spliced[0]["seq"] == 2
+
+
+def test_a_consistently_rewritten_chain_is_caught_by_the_checkpoint(history):
+    """Someone rewrites an event and recomputes every later hash (and the device's head): the
+    chains add up again, but the published checkpoint root no longer matches them."""
+    first, _ = history
+    ledger.checkpoint_create()
+    events = _events(first)
+    previous = events[0].hash
+    for event in events[1:]:
+        payload = '{"forged":true}' if event.seq == 2 else event.payload
+        row = (
+            str(first.uid),
+            event.seq,
+            ledger.to_microseconds(event.occurred_at),
+            event.kind,
+            event.transition,
+            event.actor_id,
+            event.actor_organisation_id,
+            event.from_state,
+            event.to_state,
+            event.from_custodian_id,
+            event.to_custodian_id,
+            payload,
+            previous,
+        )
+        digest = custody_chain.event_hash(row)
+        _sql(
+            "UPDATE custody_custodyevent SET payload = %s, prev_hash = %s, hash = %s WHERE id = %s",
+            [payload, previous, digest, event.pk],
+        )
+        previous = digest
+    _sql("UPDATE devices_device SET ledger_head = %s WHERE id = %s", [previous, first.pk])
+    result = _verify()
+    assert not result.intact
+    assert result.problems[0]["kind"] == "checkpoint"
+    assert "rewritten" in result.problems[0]["message"]
+
+
+def test_checkpoints_chain_and_verify(history, lab):
+    first = ledger.checkpoint_create()
+    services.device_transition(
+        lab.device(), "receive", actor=lab.people.technician, organisation=lab.people.itad_org
+    )
+    second = ledger.checkpoint_create()
+    assert second.previous == first.hash
+    assert second.events == first.events + 3
+    assert second.devices == first.devices + 1
+    assert _verify().intact
+    assert _verify().checkpoints == 2
+
+
+def test_a_forged_checkpoint_is_caught(history):
+    checkpoint = ledger.checkpoint_create()
+    _sql("UPDATE custody_checkpoint SET root = %s WHERE id = %s", ["f" * 64, checkpoint.pk])
+    result = _verify()
+    assert result.problems[0]["kind"] == "checkpoint"
+
+
+def test_verify_custody_command_exit_status_and_json(history):
+    out = io.StringIO()
+    call_command("verify_custody", "--json", stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["intact"] is True
+    assert report["events"] == 6
+    assert report["devices"] == 2
+
+    first, _ = history
+    _sql(
+        "UPDATE custody_custodyevent SET to_state = 'ready' WHERE device_id = %s AND seq = 3",
+        [first.pk],
+    )
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("verify_custody", "--json", stdout=out)
+    assert exit_info.value.code == 1
+    report = json.loads(out.getvalue())
+    assert report["intact"] is False
+    assert report["problems"][0]["device"] == str(first.uid)
+    assert report["problems"][0]["seq"] == 3
+
+    err = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("verify_custody", stdout=io.StringIO(), stderr=err)
+    assert f"device {first.uid}, event 3" in err.getvalue()
+
+
+def test_custody_checkpoint_command_prints_the_root(history):
+    out = io.StringIO()
+    call_command("custody_checkpoint", stdout=out)
+    checkpoint = Checkpoint.objects.get()
+    assert checkpoint.root in out.getvalue()
+    assert checkpoint.events == 6
+
+
+def test_empty_ledger_verifies(db):
+    assert _verify().intact
+    assert Device.objects.count() == 0
