@@ -256,6 +256,6 @@ def lab(personas, areas) -> Lab:
         kinds=["itad"],
         areas_served=[areas["Dudley"]],
     )
-    rival_technician = make_user("rival@example.org", "Rory Rival")
+    rival_technician = make_user("rival@example.org", "Rory Rival", totp=True)
     membership_create(user=rival_technician, organisation=rival, role="itad_technician")
     return Lab(personas, batch, rival, rival_technician)

@@ -221,7 +221,7 @@ class Drive(models.Model):
 
     def latest_erasure_failed(self) -> bool:
         latest = self.latest_erasure()
-        return latest is not None and not latest.passes and not self.is_destroyed
+        return latest is not None and latest.status != "erased" and not self.is_destroyed
 
     def is_sanitised(self) -> bool:
         if self.is_destroyed:

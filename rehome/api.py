@@ -102,3 +102,6 @@ api = RehomeAPI(
 api.add_router("/", "accounts.api.router")
 api.add_router("/", "regions.api.router")
 api.add_router("/", "organisations.api.router")
+api.add_router("/", "devices.api.router")
+api.add_router("/", "erasure.api.router")
+api.add_router("/", "custody.api.router")
