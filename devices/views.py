@@ -46,22 +46,30 @@ RECORD_VIEWS = {
 
 def _device(request, uid) -> Device:
     """The device if the user may see it (404 otherwise), with what its page shows."""
-    queryset = services.with_lifecycle_records(
-        Device.objects.visible_to(request.user).select_related(
-            "donor", "partner", "batch", "area_of_origin", "batch__partner"
+    queryset = (
+        Device.objects.visible_to(request.user)
+        .select_related(
+            "donor",
+            "partner",
+            "batch",
+            "area_of_origin",
+            "batch__partner",
+            "custodian",
+            "in_transit_to",
         )
-    ).prefetch_related(
-        Prefetch(
-            "drives",
-            queryset=Drive.objects.select_related("destroyed_by").prefetch_related(
-                Prefetch(
-                    "erasures",
-                    queryset=ErasureRecord.objects.select_related("evidence", "operator"),
-                )
+        .prefetch_related(
+            Prefetch(
+                "drives",
+                queryset=Drive.objects.select_related("destroyed_by").prefetch_related(
+                    Prefetch(
+                        "erasures",
+                        queryset=ErasureRecord.objects.select_related("evidence", "operator"),
+                    )
+                ),
             ),
-        ),
-        "assessments__assessed_by",
-        "refurbishments__refurbished_by",
+            "assessments__assessed_by",
+            "refurbishments__refurbished_by",
+        )
     )
     return get_object_or_404(queryset, uid=uid)
 
@@ -97,7 +105,12 @@ def device_list(request):
         if form.cleaned_data["in_transit"]:
             devices = devices.filter(in_transit_to=_org(request))
         exact = (
-            devices.filter(Q(serial_number__iexact=q) | Q(asset_tag__iexact=q) | Q(imei=q))
+            devices.filter(
+                Q(serial_number__iexact=q)
+                | Q(asset_tag__iexact=q)
+                | Q(imei=q)
+                | Q(drives__serial__iexact=q)
+            ).distinct()
             if q
             else None
         )

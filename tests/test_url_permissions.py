@@ -27,10 +27,40 @@ SAMPLES = {
     "accounts:invitation_withdraw": ("alice", lambda p: {"pk": p.invitation.pk}),
     "api_tokens:revoke": ("alice", lambda p: {"pk": p.token.pk}),
     "api:organisation_detail": ("alice", lambda p: {"slug": p.ladywood.slug}),
+    "api:device_detail": ("technician", lambda p: {"uid": p.device.uid}),
+    "erasure:detail": ("technician", lambda p: {"pk": p.evidence.pk}),
+    "erasure:download": ("technician", lambda p: {"pk": p.evidence.pk}),
+    "erasure:assign": ("technician", lambda p: {"pk": p.evidence.pk, "index": 0}),
+    "erasure:push_endpoint_revoke": ("technician", lambda p: {"pk": p.endpoint.pk}),
+    "donations:detail": ("technician", lambda p: {"reference": p.batch.reference}),
+    "donations:certificate": ("donor", lambda p: {"reference": p.batch.reference}),
+    "donations:certificate_pdf": ("donor", lambda p: {"reference": p.batch.reference}),
+    "donations:labels": ("technician", lambda p: {"reference": p.batch.reference}),
+    "devices:transition": ("technician", lambda p: {"uid": p.device.uid, "name": "erase"}),
+    "devices:drive_destroy": (
+        "technician",
+        lambda p: {"uid": p.device.uid, "pk": p.device.drives.first().pk},
+    ),
 }
+# Device routes: the technician whose ITAD holds the device may open them.
+for _name in (
+    "detail",
+    "assess",
+    "refurbish",
+    "recycle",
+    "lose",
+    "drive_add",
+    "no_storage",
+    "handover_send",
+    "handover_confirm",
+    "handover_cancel",
+    "correct",
+):
+    SAMPLES[f"devices:{_name}"] = ("technician", lambda p: {"uid": p.device.uid})
 # Parameterised routes that are public by design, with sample arguments.
 PUBLIC_SAMPLES = {
     "accounts:invitation_accept": {"token": "not-a-real-token"},
+    "api:shredos_push": {"token": "sh_not-a-real-token"},
 }
 # Django admin: every view goes through AdminSite.has_permission (coordinators only).
 ADMIN_KWARGS = {"app_label": "organisations", "object_id": "1", "content_type_id": "1", "url": "x"}
@@ -106,8 +136,20 @@ def _fetch(client, url, **extra):
 
 
 @pytest.fixture
-def setup(personas, client):
+def setup(personas, lab, client):
     from accounts.services import invitation_create
+    from erasure.models import EvidenceFile, PushEndpoint
+
+    personas.batch = lab.batch
+    personas.device = lab.device(state="erased")
+    personas.evidence = EvidenceFile.objects.get()
+    personas.endpoint = PushEndpoint.objects.create(
+        organisation=personas.itad_org,
+        name="Bench",
+        token_hash=PushEndpoint.hash_token("sh_sample"),
+        prefix="sh_sample",
+        created_by=personas.technician,
+    )
 
     personas.invitation, _ = invitation_create(
         organisation=personas.ladywood,
@@ -121,6 +163,12 @@ def setup(personas, client):
         membership=personas.membership(personas.charlie), name="Theirs"
     )
     _, personas.alice_secret = api_token_create(membership=alice_membership, name="Mine")
+    personas.secrets = {"alice": personas.alice_secret}
+    for who in ("technician", "donor", "coordinator"):
+        user = getattr(personas, who)
+        _, personas.secrets[who] = api_token_create(
+            membership=personas.membership(user), name=f"{who} token"
+        )
     return personas
 
 
@@ -200,7 +248,11 @@ def test_every_protected_route_refuses_another_organisations_user(setup, client)
         (setup.donor, "donor_contact"),
         (setup.technician, "itad_technician"),
     ]
-    outsiders = [(setup.charlie, "vcse_worker"), (setup.donor, "donor_contact")]
+    outsiders = [
+        (setup.charlie, "vcse_worker"),
+        (setup.donor, "donor_contact"),
+        (setup.council_officer, "council_officer"),
+    ]
     for route in ROUTES:
         if _is_public(route) or route.name in PUBLIC_SAMPLES:
             continue
@@ -210,7 +262,7 @@ def test_every_protected_route_refuses_another_organisations_user(setup, client)
             who, make_kwargs = SAMPLES[route.name]
             url = reverse(route.name, kwargs=make_kwargs(setup))
             outsider = client.get(url, headers={"Authorization": f"Bearer {setup.charlie_secret}"})
-            insider = client.get(url, headers={"Authorization": f"Bearer {setup.alice_secret}"})
+            insider = client.get(url, headers={"Authorization": f"Bearer {setup.secrets[who]}"})
             if outsider.status_code not in REFUSED:
                 problems.append(f"{url}: outsider's token got {outsider.status_code}")
             if insider.status_code != 200:

@@ -18,6 +18,20 @@ class NavItem:
 ITEMS = [
     ("Home", "workspace:home", None, False),
     ("Organisations", "organisations:list", {Role.COORDINATOR, Role.COUNCIL_OFFICER}, False),
+    (
+        "Devices",
+        "devices:list",
+        {Role.COORDINATOR, Role.ITAD_TECHNICIAN, Role.VCSE_WORKER, Role.DONOR_CONTACT},
+        False,
+    ),
+    ("Scan devices", "devices:bulk", {Role.ITAD_TECHNICIAN, Role.VCSE_WORKER}, False),
+    ("Erasure evidence", "erasure:list", {Role.ITAD_TECHNICIAN, Role.COORDINATOR}, False),
+    (
+        "Batches",
+        "donations:list",
+        {Role.COORDINATOR, Role.ITAD_TECHNICIAN, Role.DONOR_CONTACT},
+        False,
+    ),
     ("Your organisation", "organisations:profile", None, False),
     ("Team", "organisations:team", None, False),
     ("API tokens", "api_tokens:list", None, True),
