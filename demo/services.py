@@ -116,8 +116,9 @@ def demo_seed(*, scale: int = 1, today: datetime.date | None = None) -> dict[str
                 valid_from=today + datetime.timedelta(days=days - 3 * 365),
                 expires_on=today + datetime.timedelta(days=days),
             )
+    people = {}
     for email, full_name, memberships, two_factor in data.PEOPLE:
-        user = _person(email, full_name, two_factor)
+        user = people[email] = _person(email, full_name, two_factor)
         for organisation_name, role, is_admin in memberships:
             membership_create(
                 user=user,
@@ -127,7 +128,11 @@ def demo_seed(*, scale: int = 1, today: datetime.date | None = None) -> dict[str
             )
     if scale > 1:
         _generated_organisations(region, list(areas.values()), scale)
+    from demo.devices import seed_devices
+
+    devices = seed_devices(organisations, people, areas)
     return {
+        "devices": devices,
         "organisations": Organisation.objects.count() - before["organisations"],
         "accreditations": Accreditation.objects.count() - before["accreditations"],
         "people": User.objects.count() - before["people"],

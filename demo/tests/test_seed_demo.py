@@ -54,3 +54,19 @@ def test_every_demo_login_signs_in(client, db, settings):
 def test_demo_otp_prints_the_current_code(db, capsys):
     call_command("demo_otp", "coordinator@rehome.example")
     assert capsys.readouterr().out.strip() == pyotp.TOTP(DEMO_TOTP_SECRET).now()
+
+
+def test_demo_devices_have_an_intact_custody_history(db):
+    from custody.ledger import verify
+    from demo.services import demo_seed
+    from devices.lifecycle import State
+    from devices.models import Device
+
+    demo_seed()
+    states = set(Device.objects.values_list("state", flat=True))
+    assert {State.PLEDGED, State.RECEIVED, State.ERASED, State.READY, State.RECYCLED} <= states
+    assert Device.objects.filter(in_transit_to__isnull=False).count() == 1
+    result = verify()
+    assert result.intact
+    assert result.checkpoints == 1
+    assert demo_seed()["devices"] == 0  # idempotent

@@ -30,7 +30,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo region ready: {created['organisations']} organisations, "
-                f"{created['accreditations']} accreditations and {created['people']} people added."
+                f"{created['accreditations']} accreditations, {created['people']} people and "
+                f"{created['devices']} devices added."
             )
         )
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
