@@ -13,6 +13,7 @@ from devices.models import Device
 from erasure import services
 from erasure.forms import AssignForm, EvidenceUploadForm, PushEndpointForm
 from erasure.models import EvidenceFile, PushEndpoint
+from lib.erasure import CSV_COLUMNS, CSV_REQUIRED_COLUMNS
 from organisations.roles import Role
 from rehome.access import role_required
 
@@ -55,6 +56,8 @@ def evidence_list(request):
             "form": form if is_technician else None,
             "results": results,
             "page": page,
+            "csv_required": CSV_REQUIRED_COLUMNS,
+            "csv_optional": [c for c in CSV_COLUMNS if c not in CSV_REQUIRED_COLUMNS],
         },
         status=status,
     )

@@ -66,7 +66,31 @@ def _itad(membership):
     organisation = with_accreditations(
         Organisation.objects.filter(pk=membership.organisation_id)
     ).get()
-    return {"organisation": organisation, "areas": organisation.areas_served.all()}
+    from devices.lifecycle import State
+    from devices.models import Device
+
+    held = Device.objects.filter(custodian=organisation)
+    counts = dict(held.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+    pipeline = [
+        (State(state).label, counts.get(state, 0), state)
+        for state in (
+            State.RECEIVED,
+            State.ERASURE_FAILED,
+            State.ERASED,
+            State.ASSESSED,
+            State.REFURBISHED,
+            State.READY,
+        )
+    ]
+    return {
+        "organisation": organisation,
+        "areas": organisation.areas_served.all(),
+        "pipeline": pipeline,
+        "incoming": Device.objects.filter(in_transit_to=organisation).count(),
+        "to_collect": Device.objects.filter(
+            state=State.PLEDGED, batch__partner=organisation
+        ).count(),
+    }
 
 
 HOMES = {
