@@ -234,8 +234,16 @@ GUARDS: dict[str, Guard] = {
 }
 
 
-def check(device, transition_name: str) -> list[str]:
-    """Why `transition_name` cannot happen to `device` now; an empty list means it can."""
+# Guards satisfied by the very record a transition's form creates: checked after it is saved.
+RECORD_GUARDS = frozenset({"has_assessment", "has_refurbishment"})
+
+
+def check(device, transition_name: str, *, before_record: bool = False) -> list[str]:
+    """Why `transition_name` cannot happen to `device` now; an empty list means it can.
+
+    With `before_record`, guards met by the transition's own record (an assessment, a
+    refurbishment) are skipped: the question is whether its form may be opened.
+    """
     transition = TRANSITIONS[transition_name]
     if device.state not in transition.sources:
         allowed = ", ".join(state_label(s).lower() for s in transition.sources)
@@ -245,5 +253,7 @@ def check(device, transition_name: str) -> list[str]:
         ]
     reasons: list[str] = []
     for guard in transition.guards:
+        if before_record and guard in RECORD_GUARDS:
+            continue
         reasons.extend(GUARDS[guard](device))
     return reasons

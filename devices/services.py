@@ -340,12 +340,18 @@ def bulk_plan(
     return BulkPlan(transition_name, candidates)
 
 
-def _reasons(device, transition_name, organisation) -> list[str]:
+def _reasons(device, transition_name, organisation, *, before_record=False) -> list[str]:
     if not may_act_on(device, organisation):
         return [f"{organisation} does not hold this device."]
     if device.in_transit_to_id and transition_name != "receive":
         return [f"In transit to {device.in_transit_to}; receive it first."]
-    return lifecycle.check(device, transition_name)
+    return lifecycle.check(device, transition_name, before_record=before_record)
+
+
+def reasons_against(device, transition_name, organisation) -> list[str]:
+    """Why the organisation cannot start this transition now (for a record's form, whether the
+    form may be opened)."""
+    return _reasons(device, transition_name, organisation, before_record=True)
 
 
 @transaction.atomic

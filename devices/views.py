@@ -141,9 +141,7 @@ def _actions(request, device):
     for transition in lifecycle.transitions_from(device.state):
         if transition.name in ("allocate", "hand_over", "deallocate"):
             continue  # allocation and handover to a person have their own journeys
-        reasons = services._reasons(device, transition.name, org)
-        if transition.name == "recycle" and not reasons:
-            reasons = []
+        reasons = services.reasons_against(device, transition.name, org)
         actions.append(
             {
                 "transition": transition,
