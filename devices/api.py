@@ -4,8 +4,9 @@ import uuid
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from api.pagination import BoundedPageNumberPagination
 from api.schemas import ErrorOut, principal
 from custody.models import CustodyEvent
 from devices.lifecycle import State
@@ -138,7 +139,7 @@ def _devices(request):
 
 
 @router.get("/devices", response=list[DeviceOut], summary="Devices you may see")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(BoundedPageNumberPagination, page_size=100)
 def device_list(request, q: str = "", state: str = ""):
     """Filter by an exact serial number, asset tag, IMEI or drive serial (`q`) and by `state`."""
     devices = _devices(request)

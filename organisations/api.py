@@ -2,8 +2,9 @@ import datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from api.pagination import BoundedPageNumberPagination
 from api.schemas import ErrorOut, principal
 from organisations.models import Organisation
 from organisations.selectors import with_accreditations
@@ -50,7 +51,7 @@ class OrganisationOut(Schema):
 
 
 @router.get("/organisations", response=list[OrganisationOut], summary="Organisations you may see")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def organisation_list(request, kind: str | None = None):
     organisations = with_accreditations(
         Organisation.objects.visible_to(principal(request))
