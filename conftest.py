@@ -259,3 +259,18 @@ def lab(personas, areas) -> Lab:
     rival_technician = make_user("rival@example.org", "Rory Rival", totp=True)
     membership_create(user=rival_technician, organisation=rival, role="itad_technician")
     return Lab(personas, batch, rival, rival_technician)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked postgres_only (row locks, concurrency) run in `make test-pg`; on SQLite they
+    are deselected, not skipped, so the SQLite run reports nothing it did not try."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    selected, deselected = [], []
+    for item in items:
+        (deselected if item.get_closest_marker("postgres_only") else selected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
