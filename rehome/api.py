@@ -52,6 +52,17 @@ def _json(ref: str, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": ref}}}}
 
 
+def _files_are_not_empty(operation: dict) -> None:
+    """An uploaded file must have content: say so in the schema (Django drops empty uploads)."""
+    body = operation.get("requestBody", {}).get("content", {}).get("multipart/form-data")
+    if not body:
+        return
+    schema = body.get("schema", {})
+    for prop in schema.get("properties", {}).values():
+        if prop.get("format") == "binary":
+            prop.setdefault("minLength", 1)
+
+
 class RehomeAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
         """Document the errors every operation can answer with, beside what each one declares.
@@ -70,6 +81,7 @@ class RehomeAPI(NinjaAPI):
         components["ValidationErrorOut"] = VALIDATION_ERROR
         for operations in schema["paths"].values():
             for operation in operations.values():
+                _files_are_not_empty(operation)
                 responses = operation["responses"]
                 if operation.get("security"):
                     for status, description in AUTH_ERRORS.items():
