@@ -25,8 +25,20 @@ def _coordinator(membership):
             for kind in (Kind.VCSE, Kind.ITAD, Kind.DONOR)
         }
     )
+    from custody.ledger import latest_checkpoint
+    from devices.models import Device
+
+    devices = Device.objects.filter(region=region)
+    by_state = dict(devices.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
     return {
         "areas": areas,
+        "devices_by_state": [
+            (label, by_state.get(state, 0), state)
+            for state, label in Device._meta.get_field("state").choices
+            if by_state.get(state)
+        ],
+        "in_transit": devices.filter(in_transit_to__isnull=False).count(),
+        "checkpoint": latest_checkpoint(),
         "kind_counts": [
             (Kind(k).label, n)
             for k, n in Organisation.objects.filter(region=region).count_by_kind().items()
@@ -58,8 +70,18 @@ def _vcse(membership):
 
 
 def _donor(membership):
+    from donations.models import Batch
+    from donations.views import status_counts, with_status_counts
+
     areas = membership.organisation.areas_served.all()
-    return {"areas": areas, "partners": accredited_itads_serving(areas)}
+    batches = with_status_counts(
+        Batch.objects.filter(donor=membership.organisation).select_related("partner")
+    ).order_by("-created_at")[:5]
+    return {
+        "areas": areas,
+        "partners": accredited_itads_serving(areas),
+        "batches": [(batch, status_counts(batch)) for batch in batches],
+    }
 
 
 def _itad(membership):

@@ -135,3 +135,29 @@ def test_public_chain_of_custody_page_shows_the_latest_root(client, lab):
     api = client.get("/api/v1/custody/checkpoint").json()
     assert api["root"] == checkpoint.root
     assert api["events"] == 3
+
+
+def test_a_single_device_label_from_its_page(client, lab):
+    device = lab.device(state="received")
+    client.force_login(lab.people.technician)
+    assert "Print its label" in client.get(device.get_absolute_url()).content.decode()
+    response = client.post(reverse("devices:labels"), {"device": device.pk})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    # Another ITAD cannot print labels for devices it cannot see.
+    client.force_login(lab.rival_technician)
+    response = client.post(reverse("devices:labels"), {"device": device.pk}, follow=True)
+    assert "No device you can see matches" in response.content.decode()
+
+
+def test_homes_summarise_devices(client, lab):
+    lab.device(state="erased")
+    client.force_login(lab.people.donor)
+    page = client.get("/home/").content.decode()
+    assert lab.batch.reference in page
+    assert reverse("donations:certificate", args=[lab.batch.reference]) in page
+    client.force_login(lab.people.coordinator)
+    page = client.get("/home/").content.decode()
+    assert "Devices in the region" in page
+    assert f"{reverse('devices:list')}?state=erased" in page
