@@ -1,4 +1,4 @@
-"""Printable device labels, and the one way Rehome turns HTML into a PDF.
+"""Printable device labels.
 
 A label carries a QR code of the device's page, so whoever scans it (a technician at the bench,
 a coordinator at a hub) lands on the record; the asset tag or serial is printed large for
@@ -10,36 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import segno
-import weasyprint
 from django.template.loader import render_to_string
-from weasyprint.pdf import VARIANTS
 
 from devices.models import Device
+from rehome.pdf import render_pdf
 
 LABELS_PER_SHEET = 24
-
-
-def _tagging_options() -> dict:
-    """Tagged PDF/UA-1 (structure, title, language) where this WeasyPrint offers it."""
-    if "pdf/ua-1" in VARIANTS:
-        return {"pdf_variant": "pdf/ua-1"}
-    if "pdf_tags" in weasyprint.DEFAULT_OPTIONS:
-        return {"pdf_tags": True}
-    return {}
-
-
-PDF_OPTIONS = _tagging_options()
-
-
-def _fetch_nothing(url: str, *args, **kwargs):
-    # Print templates are self-contained; refusing every fetch means no value a user typed
-    # can ever make the server request a URL while rendering.
-    raise ValueError(f"PDF templates do not load resources ({url}).")
-
-
-def render_pdf(html: str) -> bytes:
-    """A tagged, accessible PDF of a self-contained print template (its CSS inline)."""
-    return weasyprint.HTML(string=html, url_fetcher=_fetch_nothing).write_pdf(**PDF_OPTIONS)
 
 
 def qr_svg(url: str) -> str:

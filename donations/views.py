@@ -10,13 +10,14 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
 
-from devices.labels import labels_pdf, render_pdf
+from devices.labels import labels_pdf
 from devices.lifecycle import State
 from devices.models import Device
 from donations.certificates import NO_CHECKPOINT, certificate_for
 from donations.models import Batch
 from organisations.roles import Role
 from rehome.access import role_required
+from rehome.pdf import render_pdf
 
 BATCH_ROLES = (Role.COORDINATOR, Role.DONOR_CONTACT, Role.ITAD_TECHNICIAN)
 PROCESSING_ROLES = (Role.COORDINATOR, Role.ITAD_TECHNICIAN)
