@@ -1,4 +1,5 @@
 import datetime
+import json
 import uuid
 
 from django.db.models import Prefetch, Q
@@ -188,6 +189,10 @@ def device_detail(request, uid: uuid.UUID):
         device.custodian_name = device.custodian.name
     if donor_only:
         for event in device.events:
+            # Free text (reasons, notes) can name a partner or a person: donors get the facts.
+            event.payload = json.dumps(
+                {k: v for k, v in event.data.items() if k not in {"reason", "note"}}
+            )
             if event.actor_organisation_id not in (device.donor_id, device.partner_id):
                 event.actor_organisation = None
                 event.actor_organisation_id = None

@@ -108,11 +108,15 @@ TRANSITIONS: dict[str, Transition] = {
             guards=("locks_removed", "graded"),
         ),
         Transition("allocate", "Allocate", (State.READY,), State.ALLOCATED, needs_record=True),
-        Transition("deallocate", "Release allocation", (State.ALLOCATED,), State.READY),
+        Transition(
+            "deallocate", "Release allocation", (State.ALLOCATED,), State.READY, needs_record=True
+        ),
         Transition(
             "hand_over", "Hand over", (State.ALLOCATED,), State.HANDED_OVER, needs_record=True
         ),
-        Transition("return", "Record return", (State.HANDED_OVER,), State.RETURNED),
+        Transition(
+            "return", "Record return", (State.HANDED_OVER,), State.RETURNED, needs_record=True
+        ),
         Transition(
             "recycle",
             "Recycle",
@@ -232,6 +236,26 @@ GUARDS: dict[str, Guard] = {
     "graded": graded,
     "not_in_transit": not_in_transit,
 }
+
+
+# What must be true of a device for it to be in each state at all: a correction may only put a
+# device back into a state whose requirements it meets.
+STATE_REQUIREMENTS: dict[str, tuple[str, ...]] = {
+    State.ERASED: ("storage_sanitised",),
+    State.ASSESSED: ("storage_sanitised", "has_assessment"),
+    State.REFURBISHED: ("storage_sanitised", "assessed_for_reuse", "has_refurbishment"),
+    State.READY: ("storage_sanitised", "assessed_for_reuse", "locks_removed", "graded"),
+    State.ALLOCATED: ("storage_sanitised", "assessed_for_reuse", "locks_removed", "graded"),
+    State.HANDED_OVER: ("storage_sanitised", "assessed_for_reuse", "locks_removed", "graded"),
+}
+
+
+def requirements_unmet(device, state: str) -> list[str]:
+    """Why the device cannot be in `state` (empty when it can)."""
+    reasons: list[str] = []
+    for guard in STATE_REQUIREMENTS.get(state, ()):
+        reasons.extend(GUARDS[guard](device))
+    return reasons
 
 
 # Guards satisfied by the very record a transition's form creates: checked after it is saved.

@@ -138,6 +138,8 @@ class Device(models.Model):
     area_of_origin = models.ForeignKey(
         Area, on_delete=models.PROTECT, related_name="devices_from", null=True, blank=True
     )
+    # Set when a returned device is received again: erasure evidence from before it no longer counts.
+    evidence_since = models.DateTimeField(null=True, blank=True, editable=False)
     # The head of the device's custody chain, kept here so appending needs no extra read.
     ledger_seq = models.PositiveIntegerField(default=0, editable=False)
     ledger_head = models.CharField(max_length=64, default="0" * 64, editable=False)
@@ -216,7 +218,8 @@ class Drive(models.Model):
         return self.destroyed_at is not None
 
     def latest_erasure(self):
-        records = list(self.erasures.all())
+        since = self.device.evidence_since
+        records = [r for r in self.erasures.all() if since is None or r.recorded_at > since]
         return max(records, key=lambda r: (r.recorded_at, r.pk), default=None)
 
     def latest_erasure_failed(self) -> bool:

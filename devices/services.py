@@ -88,15 +88,23 @@ def may_act_on(device: Device, organisation: Organisation | None) -> bool:
     )
 
 
-def _refuse_unless_actor(device: Device, organisation: Organisation | None) -> None:
-    if not may_act_on(device, organisation):
+def _receive_problems(device: Device, organisation: Organisation) -> list[str]:
+    """Receiving puts a device in a partner's workshop: only an ITAD does it, and only for a
+    device on its way to it (or not on its way anywhere)."""
+    if not organisation.is_itad:
+        return ["Only an ITAD partner receives devices for erasure; send it to one instead."]
+    if device.in_transit_to_id not in (None, organisation.pk):
+        return [f"The device is on its way to {device.in_transit_to}, not to {organisation}."]
+    return []
+
+
+def _refuse_unless_holder(device: Device, organisation: Organisation | None) -> None:
+    """Record-keeping (drives, destruction, loss) is for the organisation holding the device."""
+    if organisation is None or device.custodian_id != organisation.pk:
         raise TransitionRefused(
             [f"{organisation or 'Your organisation'} does not hold this device."], device
         )
-
-
-def _refuse_if_in_transit(device: Device, transition_name: str) -> None:
-    if device.in_transit_to_id and transition_name != "receive":
+    if device.in_transit_to_id:
         raise TransitionRefused(
             [f"The device is in transit to {device.in_transit_to}; it must be received first."],
             device,
@@ -139,6 +147,7 @@ def _save(devices: list[Device], events: list[CustodyEvent]) -> None:
             "partner",
             "grade",
             "has_no_storage",
+            "evidence_since",
             "ledger_seq",
             "ledger_head",
         ],
@@ -229,20 +238,27 @@ def device_transition(
     device: Device, transition_name: str, *, actor, organisation, payload=None
 ) -> Device:
     """Apply one transition to one device, or raise TransitionRefused with the guard's reasons."""
+    if lifecycle.TRANSITIONS[transition_name].needs_record:
+        raise ValidationError(f"“{transition_name}” is recorded with its own details.")
     device = _lock_one(device)
-    _refuse_unless_actor(device, organisation)
-    _refuse_if_in_transit(device, transition_name)
-    reasons = lifecycle.check(device, transition_name)
+    reasons = _reasons(device, transition_name, organisation)
     if reasons:
         raise TransitionRefused(reasons, device)
     events = []
     if transition_name == "receive":
         events += _take_custody(device, actor=actor, organisation=organisation)
+        _reset_evidence_if_returned(device)
     events.append(
         _apply(device, transition_name, actor=actor, organisation=organisation, payload=payload)
     )
     _save([device], events)
     return device
+
+
+def _reset_evidence_if_returned(device, at=None) -> None:
+    """A returned device is erased again: evidence recorded before now no longer counts."""
+    if device.state == State.RETURNED:
+        device.evidence_since = at or timezone.now()
 
 
 def _take_custody(device, *, actor, organisation) -> list[CustodyEvent]:
@@ -343,7 +359,11 @@ def bulk_plan(
 def _reasons(device, transition_name, organisation, *, before_record=False) -> list[str]:
     if not may_act_on(device, organisation):
         return [f"{organisation} does not hold this device."]
-    if device.in_transit_to_id and transition_name != "receive":
+    if transition_name == "receive":
+        problems = _receive_problems(device, organisation)
+        if problems:
+            return problems
+    elif device.in_transit_to_id:
         return [f"In transit to {device.in_transit_to}; receive it first."]
     return lifecycle.check(device, transition_name, before_record=before_record)
 
@@ -365,9 +385,14 @@ def bulk_apply(
     """
     if lifecycle.TRANSITIONS[transition_name].needs_record:
         raise ValidationError("This action needs details for each device.")
-    devices = _lock(device_ids)
-    if len(devices) != len(set(device_ids)):
-        raise TransitionRefused(["Some devices no longer exist."])
+    ids = set(device_ids)
+    mine = set(
+        Device.objects.actionable_by(organisation).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    if mine != ids or not ids:
+        # Nothing about devices outside the organisation's reach is said, not even that they exist.
+        raise TransitionRefused(["Some of these devices are not yours to change."])
+    devices = _lock(ids)
     problems = []
     for device in devices:
         for reason in _reasons(device, transition_name, organisation):
@@ -379,6 +404,7 @@ def bulk_apply(
     for device in devices:
         if transition_name == "receive":
             events += _take_custody(device, actor=actor, organisation=organisation)
+            _reset_evidence_if_returned(device, at=now)
         events.append(
             _apply(device, transition_name, actor=actor, organisation=organisation, at=now)
         )
@@ -431,6 +457,8 @@ def handover_confirm(device: Device, *, actor, organisation) -> Device:
     device = _lock_one(device)
     if device.in_transit_to_id != organisation.pk:
         raise TransitionRefused([f"The device is not on its way to {organisation}."], device)
+    if device.state in lifecycle.FINAL_STATES:
+        raise TransitionRefused([f"The device is {device.get_state_display().lower()}."], device)
     events = _take_custody(device, actor=actor, organisation=organisation)
     _save([device], events)
     return device
@@ -467,16 +495,17 @@ def handover_cancel(device: Device, *, actor, organisation, reason: str) -> Devi
 
 
 def _refuse(device, transition_name, organisation):
-    _refuse_unless_actor(device, organisation)
-    _refuse_if_in_transit(device, transition_name)
+    _refuse_unless_holder(device, organisation)
 
 
 @transaction.atomic
 def drive_add(device: Device, spec: DriveSpec, *, actor, organisation) -> Drive:
     device = _lock_one(device)
-    _refuse_unless_actor(device, organisation)
-    if device.state not in lifecycle.HOLDS_DONOR_DATA | {State.ERASED}:
-        raise TransitionRefused(["Drives are recorded before the device is assessed."], device)
+    _refuse_unless_holder(device, organisation)
+    if device.state not in (State.RECEIVED, State.ERASURE_FAILED):
+        raise TransitionRefused(
+            ["Drives are recorded while the device is received and not yet erased."], device
+        )
     drive = Drive(device=device, **vars(spec))
     drive.full_clean(exclude=["device"])
     drive.save()
@@ -503,7 +532,9 @@ def drive_add(device: Device, spec: DriveSpec, *, actor, organisation) -> Drive:
 @transaction.atomic
 def record_no_storage(device: Device, *, actor, organisation) -> Device:
     device = _lock_one(device)
-    _refuse_unless_actor(device, organisation)
+    _refuse_unless_holder(device, organisation)
+    if device.state not in (State.RECEIVED, State.ERASURE_FAILED):
+        raise TransitionRefused(["Storage is recorded before the device is erased."], device)
     if any(d.is_data_bearing for d in device.drives.all()):
         raise TransitionRefused(["The device has drives recorded."], device)
     device.has_no_storage = True
@@ -530,7 +561,7 @@ def media_destroy(
 ) -> Drive:
     """Record a drive physically destroyed: who, how and the destruction record's number."""
     device = _lock_one(drive.device)
-    _refuse_unless_actor(device, organisation)
+    _refuse_unless_holder(device, organisation)
     drive = next(d for d in device.drives.all() if d.pk == drive.pk)
     if drive.is_destroyed:
         raise TransitionRefused([f"{drive} is already recorded as destroyed."], device)
@@ -692,7 +723,7 @@ def recycling_record(
 @transaction.atomic
 def loss_record(device: Device, *, actor, organisation, reason: str) -> Device:
     device = _lock_one(device)
-    _refuse_unless_actor(device, organisation)
+    _refuse_unless_holder(device, organisation)
     if not reason.strip():
         raise ValidationError({"reason": "Say what happened to the device."})
     reasons = lifecycle.check(device, "lose")
@@ -717,6 +748,18 @@ def correction_record(device: Device, *, actor, organisation, to_state: str, rea
         raise TransitionRefused(
             ["Only the holder or the coordinator can correct a device."], device
         )
+    if device.in_transit_to_id:
+        raise TransitionRefused(["Receive or cancel the handover before correcting it."], device)
+    earlier = set(
+        CustodyEvent.objects.filter(device=device).values_list("from_state", flat=True)
+    ) | set(CustodyEvent.objects.filter(device=device).values_list("to_state", flat=True))
+    if to_state not in earlier:
+        raise ValidationError(
+            {"to_state": "A correction returns the device to a state it was really in before."}
+        )
+    reasons = lifecycle.requirements_unmet(device, to_state)
+    if reasons:
+        raise TransitionRefused(reasons, device)
     from_state = device.state
     device.state = to_state
     device.state_changed_at = timezone.now()

@@ -195,10 +195,12 @@ def device_detail(request, uid):
             "handover_form": HandoverForm(
                 organisations=partners.filter(Q(is_itad=True) | Q(is_vcse=True))
             ),
-            "cancel_form": CancelHandoverForm(),
+            "cancel_form": CancelHandoverForm(prefix="cancel"),
             "drive_form": DriveForm(),
-            "destroy_form": DestroyForm(),
-            "correction_form": CorrectionForm(initial={"to_state": device.state}),
+            "drives": [(d, DestroyForm(prefix=f"drive-{d.pk}")) for d in device.drives.all()],
+            "correction_form": CorrectionForm(
+                prefix="correction", initial={"to_state": device.state}
+            ),
             "can_correct": request.membership.role == Role.COORDINATOR
             or device.custodian_id == org.pk,
         },
@@ -384,7 +386,7 @@ def no_storage(request, uid):
 def drive_destroy(request, uid, pk):
     device = _device(request, uid)
     drive = get_object_or_404(device.drives.all(), pk=pk)
-    form = DestroyForm(request.POST)
+    form = DestroyForm(request.POST, prefix=f"drive-{drive.pk}")
     if form.is_valid():
         try:
             services.media_destroy(
@@ -445,7 +447,7 @@ def handover_confirm(request, uid):
 @role_required(*WORKERS)
 def handover_cancel(request, uid):
     device = _device(request, uid)
-    form = CancelHandoverForm(request.POST)
+    form = CancelHandoverForm(request.POST, prefix="cancel")
     if form.is_valid():
         try:
             services.handover_cancel(
@@ -467,7 +469,7 @@ def handover_cancel(request, uid):
 @role_required(*WORKERS)
 def correct(request, uid):
     device = _device(request, uid)
-    form = CorrectionForm(request.POST)
+    form = CorrectionForm(request.POST, prefix="correction")
     if form.is_valid():
         try:
             services.correction_record(
@@ -497,7 +499,7 @@ def bulk(request):
     if request.method == "POST" and form.is_valid():
         action = form.cleaned_data["action"]
         if "apply" in request.POST:
-            ids = [int(i) for i in request.POST.getlist("device") if i.isdigit()]
+            ids = [int(i) for i in request.POST.getlist("device") if i.isascii() and i.isdecimal()]
             try:
                 changed = services.bulk_apply(ids, action, actor=request.user, organisation=org)
             except TransitionRefused as error:
@@ -530,7 +532,7 @@ def labels(request):
     from django.conf import settings
 
     identifiers = services.parse_identifiers(request.POST.get("identifiers", ""))
-    ids = [int(i) for i in request.POST.getlist("device") if i.isdigit()]
+    ids = [int(i) for i in request.POST.getlist("device") if i.isascii() and i.isdecimal()]
     visible = Device.objects.visible_to(request.user)
     chosen = list(visible.filter(pk__in=ids)) if ids else []
     for identifier in identifiers:

@@ -79,7 +79,8 @@ class DriveSanitisation:
     def operator(self) -> str:
         if self.erasure is None:
             return str(self.drive.destroyed_by or "")
-        return str(self.erasure.operator or self.erasure.operator_name or "")
+        # The operator the tool's report names; else the technician who imported it.
+        return str(self.erasure.operator_name or self.erasure.operator or "")
 
 
 @dataclass(frozen=True)

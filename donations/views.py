@@ -39,8 +39,8 @@ STATUS_GROUPS = (
         (State.RECEIVED, State.ERASURE_FAILED, State.RETURNED),
     ),
     StatusGroup("erased", "Erased", (State.ERASED, State.ASSESSED, State.REFURBISHED)),
-    StatusGroup("ready", "Ready", (State.READY,)),
-    StatusGroup("rehomed", "Rehomed", (State.ALLOCATED, State.HANDED_OVER)),
+    StatusGroup("ready", "Ready or allocated", (State.READY, State.ALLOCATED)),
+    StatusGroup("rehomed", "Rehomed", (State.HANDED_OVER,)),
     StatusGroup("recycled", "Recycled", (State.RECYCLED,)),
     StatusGroup("lost", "Lost", (State.LOST,)),
 )

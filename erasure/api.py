@@ -63,6 +63,8 @@ def evidence_upload(request, file: File[UploadedFile]):
     organisation, user = _acting(request)
     if organisation is None or not scope_of(principal(request)).roles & {Role.ITAD_TECHNICIAN}:
         return Status(403, {"detail": "Only ITAD technicians' tokens can import evidence."})
+    if file.size > services.MAX_EVIDENCE_BYTES:
+        return Status(400, services.too_large(file.name or "upload").as_dict())
     result = services.import_evidence(
         file.read(), file.name or "upload", organisation=organisation, actor=user, source=Source.API
     )

@@ -20,6 +20,7 @@ from devices.models import Device, Drive
 from devices.services import _apply, _lock, _save, with_lifecycle_records
 from erasure.models import ErasureRecord, EvidenceFile, NistCategory, Source
 from lib.erasure import ErasureParseError, classify_method, parse_evidence, sha256_hex
+from lib.erasure.standards import is_verification
 from organisations.models import Organisation
 
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
@@ -74,6 +75,14 @@ class ImportResult:
             ],
             "moved": [{"device": str(dev.uid), "state": state} for dev, state in self.moved],
         }
+
+
+def too_large(filename: str) -> "ImportResult":
+    return ImportResult(
+        filename=filename,
+        error=f"{filename}: larger than {MAX_EVIDENCE_BYTES // 1024 // 1024} MB; "
+        "upload the log files one by one.",
+    )
 
 
 def parse(data: bytes, filename: str):
@@ -208,14 +217,39 @@ def _record(evidence, report, outcomes, *, organisation, actor, result):
     touched: dict[int, list] = {}
     for outcome in outcomes:
         device = devices[outcome.device.pk]
-        if device.custodian_id != organisation.pk:
-            outcome.problem = f"{organisation} does not hold {device}."
+        problem = _cannot_take_evidence(device, organisation)
+        if problem:
+            outcome.problem = problem
             outcome.drive = None
             continue
         reported = report.drives[outcome.index]
         drive = outcome.drive
+        if drive is None and reported.serial_anonymised:
+            # An anonymised serial names no drive: it can only be the device's single drive.
+            data_bearing = [d for d in device.drives.all() if d.is_data_bearing]
+            if len(data_bearing) != 1:
+                outcome.problem = (
+                    "Anonymised evidence cannot say which of this device's drives it covers; "
+                    "it was not attached."
+                )
+                continue
+            drive = data_bearing[0]
         if drive is None and reported.serial:
-            drive = next((d for d in device.drives.all() if d.serial == reported.serial), None)
+            wanted = reported.serial.strip().upper()
+            drive = next(
+                (d for d in device.drives.all() if d.serial.strip().upper() == wanted), None
+            )
+            if (
+                drive is None
+                and Drive.objects.filter(serial__iexact=reported.serial.strip())
+                .exclude(device=device)
+                .exists()
+            ):
+                outcome.problem = (
+                    f"A drive with serial {reported.serial} belongs to another device; "
+                    "it was not attached here."
+                )
+                continue
         if drive is None:
             drive = Drive.objects.create(
                 device=device,
@@ -286,10 +320,22 @@ def _record(evidence, report, outcomes, *, organisation, actor, result):
 
 
 def _verified(report, reported) -> bool:
-    if reported.verified is not None:
-        return bool(reported.verified)
-    verify = (report.verify or "").lower()
-    return bool(verify) and not verify.startswith(("0", "off", "none", "no"))
+    """Verified only when the tool says verification ran and nothing says it failed."""
+    if reported.verified is False:
+        return False
+    return is_verification(report.verify or "")
+
+
+def _cannot_take_evidence(device, organisation) -> str:
+    """Evidence is recorded for devices in the holder's workshop, received and not yet erased."""
+    if device.custodian_id != organisation.pk or device.in_transit_to_id:
+        return f"{organisation} does not hold {device}."
+    if device.state not in (State.RECEIVED, State.ERASURE_FAILED):
+        return (
+            f"{device} is {device.get_state_display().lower()}: evidence is recorded after a "
+            "device is received and before it is erased."
+        )
+    return ""
 
 
 def _next_transition(device) -> str | None:
@@ -346,9 +392,9 @@ def evidence_assign(
     if not 0 <= index < len(report.drives):
         raise ValidationError("That drive is not in the file.")
     if ErasureRecord.objects.filter(
-        evidence=evidence, reported_serial=report.drives[index].serial, drive__device=device
+        evidence=evidence, reported_serial=report.drives[index].serial
     ).exists():
-        raise ValidationError("That drive's evidence is already attached to this device.")
+        raise ValidationError("That drive's evidence is already attached to a device.")
     reported = report.drives[index]
     outcome = DriveOutcome(index, reported.serial, reported.model, reported.status, device=device)
     result = ImportResult(filename=evidence.filename, evidence=evidence, drives=[outcome])

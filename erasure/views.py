@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -18,7 +18,7 @@ from organisations.roles import Role
 from rehome.access import role_required
 
 NEW_PUSH_URL_KEY = "rehome_new_push_url"
-VIEWERS = (Role.ITAD_TECHNICIAN, Role.COORDINATOR, Role.DONOR_CONTACT)
+VIEWERS = (Role.ITAD_TECHNICIAN, Role.COORDINATOR, Role.DONOR_CONTACT, Role.VCSE_WORKER)
 
 
 def _evidence(request, pk) -> EvidenceFile:
@@ -36,6 +36,10 @@ def evidence_list(request):
             return redirect("erasure:list")
         if form.is_valid():
             for upload in form.cleaned_data["files"]:
+                if upload.size > services.MAX_EVIDENCE_BYTES:
+                    # Refused before reading, so a huge upload never sits in memory.
+                    results.append(services.too_large(upload.name))
+                    continue
                 results.append(
                     services.import_evidence(
                         upload.read(),
@@ -88,14 +92,20 @@ def evidence_detail(request, pk):
             "hidden_records": sum(1 for r in records if r.drive.device_id not in visible),
             "parsed": parsed,
             "unmatched": unmatched if is_owner else [],
+            "can_download": is_owner or request.membership.role == Role.COORDINATOR,
             "assign_form": AssignForm(),
         },
     )
 
 
-@role_required(*VIEWERS)
+@role_required(Role.ITAD_TECHNICIAN, Role.COORDINATOR)
 def evidence_download(request, pk):
+    """The original file: for the ITAD that made it and the coordinator. A log can cover other
+    donors' drives, so donors and VCSEs see only the records about their devices."""
     evidence = _evidence(request, pk)
+    is_owner = evidence.organisation_id == request.membership.organisation_id
+    if not is_owner and request.membership.role != Role.COORDINATOR:
+        raise Http404("No such evidence file.")
     response = HttpResponse(bytes(evidence.content), content_type="application/octet-stream")
     response["Content-Disposition"] = f'attachment; filename="{_safe_name(evidence.filename)}"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -92,6 +92,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "rehome.urls"
 WSGI_APPLICATION = "rehome.wsgi.application"
 FORM_RENDERER = "rehome.forms.GovukFormRenderer"
+# ShredOS PUTs a whole nwipe log as the request body; evidence files may be up to 5 MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 ASGI_APPLICATION = "rehome.asgi.application"
 
 TEMPLATES = [

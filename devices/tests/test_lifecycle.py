@@ -237,9 +237,13 @@ def test_outsiders_cannot_move_devices(lab):
     device = lab.device(state="received")
     with pytest.raises(TransitionRefused) as refused:
         services.device_transition(
-            _fresh(device), "lose", actor=lab.rival_technician, organisation=lab.rival_itad
+            _fresh(device), "erase", actor=lab.rival_technician, organisation=lab.rival_itad
         )
     assert "does not hold this device" in refused.value.reasons[0]
+    with pytest.raises(TransitionRefused):
+        services.loss_record(
+            _fresh(device), actor=lab.rival_technician, organisation=lab.rival_itad, reason="x"
+        )
 
 
 def test_handover_is_in_transit_until_the_receiver_confirms(lab):
@@ -253,7 +257,9 @@ def test_handover_is_in_transit_until_the_receiver_confirms(lab):
     assert device.custodian == people.itad_org
     # The sender cannot keep working on it; an outsider cannot confirm it.
     with pytest.raises(TransitionRefused, match="in transit"):
-        _as(lab, device, "recycle")
+        services.loss_record(
+            _fresh(device), actor=people.technician, organisation=people.itad_org, reason="x"
+        )
     with pytest.raises(TransitionRefused, match="not on its way"):
         services.handover_confirm(_fresh(device), actor=people.charlie, organisation=people.tipton)
     services.handover_confirm(_fresh(device), actor=people.alice, organisation=people.ladywood)

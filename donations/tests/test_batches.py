@@ -47,7 +47,7 @@ def test_the_batch_detail_counts_devices_by_status(client, personas, batch_with_
     client.force_login(personas.coordinator)
     content = client.get(url(batch_with_devices)).content.decode()
     assert count_in(content, "Pledged or in transit") == 1
-    assert count_in(content, "Ready") == 1
+    assert count_in(content, "Ready or allocated") == 1
     assert count_in(content, "Recycled") == 1
     assert count_in(content, "Rehomed") == 0
     assert count_in(content, "All devices") == 3

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 import weasyprint
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from weasyprint.formatting_structure import boxes
@@ -147,14 +148,15 @@ def test_anonymised_evidence_keeps_a_device_out_of_the_erased_table(client, pers
     evidence_assign(
         result.evidence, 0, device, organisation=personas.itad_org, actor=personas.technician
     )
-    # Even a device put in the erased state by hand is not attested without passing evidence.
-    services.correction_record(
-        device,
-        actor=personas.coordinator,
-        organisation=personas.wmca,
-        to_state="erased",
-        reason="Testing that the certificate reads the evidence, not the state.",
-    )
+    # Nobody can put it in the erased state by hand either: corrections obey the guards.
+    with pytest.raises((ValidationError, services.TransitionRefused)):
+        services.correction_record(
+            device,
+            actor=personas.coordinator,
+            organisation=personas.wmca,
+            to_state="erased",
+            reason="Trying to force it through.",
+        )
     client.force_login(personas.donor)
     content = client.get(certificate_url(lab.batch)).content.decode()
     assert device.serial_number not in erased_table(content)

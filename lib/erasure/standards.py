@@ -179,3 +179,34 @@ def standard_choice(label: str) -> str:
         if choice_label == label:
             return value
     return "other"
+
+
+_VERIFIED_WORDS = re.compile(
+    r"^\s*(?:[12]|last(?: pass)?|all(?: passes)?|yes|true|on|verified|full|enabled)\b",
+    re.IGNORECASE,
+)
+_PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%")
+
+
+def is_verification(text: str) -> bool:
+    """Whether a tool's verification setting says verification actually ran.
+
+    An allow-list: nwipe's "1 (last pass)" and "2 (all passes)", a percentage above zero,
+    or an explicit yes/true/verified. Anything else (off, 0 %, disabled, unknown, empty,
+    several settings of which one is not verified) does not count.
+    """
+    parts = [p for p in text.split(";") if p.strip()]
+    if not parts:
+        return False
+    for part in parts:
+        lowered = part.strip().lower()
+        if lowered.startswith(("not ", "no ", "0", "off", "none", "false", "disabled", "unknown")):
+            return False
+        percent = _PERCENT.match(part)
+        if percent:
+            if float(percent.group(1)) <= 0:
+                return False
+            continue
+        if not _VERIFIED_WORDS.match(part):
+            return False
+    return True

@@ -179,3 +179,28 @@ def test_damaged_samples_never_crash(data):
 )
 def test_bytes_that_start_like_evidence_never_crash(start, rest):
     check_survives(parse_evidence, start + rest)
+
+
+@pytest.mark.parametrize(
+    ("text", "verified"),
+    [
+        ("1 (last pass)", True),
+        ("2 (all passes)", True),
+        ("all", True),
+        ("10%", True),
+        ("yes", True),
+        ("", False),
+        ("unknown", False),
+        ("0 (off)", False),
+        ("0%", False),
+        ("false", False),
+        ("not verified", False),
+        ("Disabled", False),
+        ("allowed", False),
+        ("last pass; off", False),
+    ],
+)
+def test_only_a_stated_verification_counts(text, verified):
+    from lib.erasure.standards import is_verification
+
+    assert is_verification(text) is verified

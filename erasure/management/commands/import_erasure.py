@@ -74,12 +74,12 @@ class Command(BaseCommand):
                 continue
             assign = None
             if device is not None:
-                try:
-                    report = services.parse(data, path.name)
-                except ValidationError:
-                    report = None
-                if report is not None:
-                    assign = dict.fromkeys(range(len(report.drives)), device)
+                # Only the drives that match no device by serial are taken to be this one's.
+                preview = services.import_evidence(
+                    data, path.name, organisation=organisation, actor=user, dry_run=True
+                )
+                if preview.ok:
+                    assign = {d.index: device for d in preview.drives if not d.matched}
             result = services.import_evidence(
                 data,
                 path.name,
