@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from custody import ledger
@@ -332,11 +332,11 @@ def bulk_plan(
         raise ValidationError(
             f"“{lifecycle.TRANSITIONS[transition_name].label}” needs details for each device."
         )
-    visible = with_lifecycle_records(Device.objects.visible_to(principal).select_related("batch"))
+    found = _find_many(Device.objects.visible_to(principal), identifiers)
     candidates = []
     claimed: set[int] = set()
     for identifier in identifiers:
-        matches = list(visible.matching(identifier)[:2])
+        matches = found.get(identifier.strip().lower(), [])
         candidate = Candidate(identifier)
         if not matches:
             candidate.reasons = ["No device you can see has this serial number, asset tag or IMEI."]
@@ -354,6 +354,28 @@ def bulk_plan(
                 candidate.reasons = _reasons(device, transition_name, organisation)
         candidates.append(candidate)
     return BulkPlan(transition_name, candidates)
+
+
+def _find_many(devices, identifiers: Sequence[str], chunk: int = 500) -> dict[str, list[Device]]:
+    """Devices by lower-cased serial number, asset tag or IMEI, a few queries however many
+    identifiers were scanned (not a few per identifier)."""
+    from django.db.models.functions import Lower
+
+    wanted = sorted({i.strip().lower() for i in identifiers if i.strip()})
+    by_key: dict[str, dict[int, Device]] = {}
+    for start in range(0, len(wanted), chunk):
+        part = wanted[start : start + chunk]
+        matches = with_lifecycle_records(
+            devices.select_related("batch")
+            .annotate(_serial=Lower("serial_number"), _tag=Lower("asset_tag"))
+            .filter(Q(_serial__in=part) | Q(_tag__in=part) | Q(imei__in=part))
+        )
+        keys = set(part)
+        for device in matches:
+            for key in {device.serial_number.lower(), device.asset_tag.lower(), device.imei}:
+                if key in keys:
+                    by_key.setdefault(key, {})[device.pk] = device
+    return {key: list(found.values()) for key, found in by_key.items()}
 
 
 def _reasons(device, transition_name, organisation, *, before_record=False) -> list[str]:

@@ -360,3 +360,16 @@ def test_bulk_refuses_actions_that_need_details(lab):
         services.bulk_plan(
             ["x"], "recycle", principal=lab.people.technician, organisation=lab.people.itad_org
         )
+
+
+def test_bulk_plan_queries_do_not_grow_with_the_scan(lab, django_assert_max_num_queries):
+    devices = [lab.device() for _ in range(30)]
+    identifiers = [d.asset_tag for d in devices] + [f"UNKNOWN-{n}" for n in range(30)]
+    with django_assert_max_num_queries(12):
+        plan = services.bulk_plan(
+            identifiers,
+            "receive",
+            principal=lab.people.technician,
+            organisation=lab.people.itad_org,
+        )
+    assert len(plan.eligible) == 30
