@@ -6,6 +6,8 @@ hashes follow one another even when two requests act on the same device.
 """
 
 import contextlib
+import itertools
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -128,7 +130,15 @@ def _uid_text(connection_vendor: str):
 
 
 def iter_event_rows(batch_size: int = 20_000) -> Iterator[tuple]:
-    """Every event as (id, device uid, *fields, hash), ordered by device then sequence."""
+    """Every event as (id, device uid, *fields, hash), ordered by device then sequence.
+
+    What it returns is also a `custody_chain.RowSource`, which `verify_rows` reads in bulk (and,
+    for a large ledger, in several processes) rather than one tuple at a time.
+    """
+    return _EventRows(batch_size)
+
+
+def _plain_event_rows(batch_size: int) -> Iterator[tuple]:
     uid_text = _uid_text(connection.vendor)
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -151,6 +161,210 @@ def iter_event_rows(batch_size: int = 20_000) -> Iterator[tuple]:
                     yield (row[0], last_uid, *row[2:])
         finally:
             cursor.close()
+
+
+# The same events as text rows (see custody_chain.verify_text_rows): the hashed fields after
+# the device's uid rendered as text by the database, in FIELDS order, the previous hash last.
+# A few long values cost the database and Python less than one value per field.
+_TEXT_EVENTS_SQL = {
+    # printf's %s renders an integer in decimal and NULL as nothing; the format holds newlines.
+    "sqlite": """
+SELECT e.id, e.device_id, e.seq, e.hash,
+       printf('%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s', e.seq, e.occurred_at, e.kind,
+              e.transition, e.actor_id, e.actor_organisation_id, e.from_state, e.to_state,
+              e.from_custodian_id, e.to_custodian_id),
+       e.payload, e.prev_hash
+FROM custody_custodyevent e {where}
+ORDER BY e.device_id, e.seq, e.id
+""",
+    # concat_ws renders integers in decimal but skips NULLs, so the nullable ids go in as text.
+    "postgresql": """
+SELECT e.id, e.device_id, e.seq, e.hash,
+       concat_ws(chr(10), e.seq, e.occurred_at, e.kind, e.transition,
+                 coalesce(CAST(e.actor_id AS TEXT), ''),
+                 coalesce(CAST(e.actor_organisation_id AS TEXT), ''), e.from_state, e.to_state,
+                 coalesce(CAST(e.from_custodian_id AS TEXT), ''),
+                 coalesce(CAST(e.to_custodian_id AS TEXT), '')),
+       e.payload, e.prev_hash
+FROM custody_custodyevent e {where}
+ORDER BY e.device_id, e.seq, e.id
+""",
+}
+_DEVICES_SQL = "SELECT d.id, d.uid FROM devices_device d {where} ORDER BY d.id"
+# Below this many events, verification reads in one process (starting others costs more).
+PARALLEL_MIN_EVENTS = 100_000
+
+
+class _EventRows(custody_chain.RowSource):
+    """The ledger's events for verify_rows. Iterating gives ordinary rows."""
+
+    def __init__(self, batch_size: int, low: int | None = None, high: int | None = None):
+        self.batch_size = batch_size
+        self.low = low  # device ids from `low` (inclusive) to `high` (exclusive); None: no bound
+        self.high = high
+        self.snapshot = None  # PostgreSQL: the exported snapshot every part reads
+        self.pid = os.getpid()  # the process whose Django connection may read this part
+        self._rows = None
+
+    # As an iterator of ordinary rows it is the generator it replaces.
+    def __iter__(self) -> Iterator[tuple]:
+        return self
+
+    def __next__(self) -> tuple:
+        if self._rows is None:
+            self._rows = _plain_event_rows(self.batch_size)
+        return next(self._rows)
+
+    def close(self) -> None:
+        if self._rows is not None:
+            self._rows.close()
+
+    @contextlib.contextmanager
+    def parts(self, n: int):
+        """The ledger in up to n parts by device id, each readable in a forked process.
+
+        Several parts only for a large ledger, and only outside any transaction (other
+        connections could not see its uncommitted rows). On PostgreSQL every part reads one
+        snapshot, exported from a transaction held open meanwhile. On SQLite the process must
+        hold no lock when it forks (SQLite keeps its lock bookkeeping per process, and a fork
+        copies it), so each part reads in a read transaction of its own: each device's chain
+        is read whole in one of them, which is all its verification needs.
+        """
+        vendor = connection.vendor
+        bounds = []
+        if n > 1 and not connection.in_atomic_block and vendor in ("sqlite", "postgresql"):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT max(id) FROM custody_custodyevent")
+                estimate = cursor.fetchone()[0] or 0
+                if estimate >= PARALLEL_MIN_EVENTS:
+                    bounds = _split_points(cursor, vendor, n, estimate)
+        if not bounds:
+            with transaction.atomic():
+                yield [self]
+            return
+        parts = [
+            _EventRows(self.batch_size, low, high)
+            for low, high in itertools.pairwise([None, *bounds, None])
+        ]
+        if vendor == "sqlite":
+            yield parts
+            return
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+            for part in parts:
+                part.snapshot = snapshot
+            yield parts
+
+    def _connect(self):
+        """A connection of this part's own, reading what the splitting transaction sees."""
+        params = connection.get_connection_params()
+        if connection.vendor == "postgresql":
+            import psycopg
+            from psycopg import sql
+
+            raw = psycopg.connect(**params)
+            raw.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            raw.read_only = True
+            if self.snapshot:
+                snapshot = sql.Literal(self.snapshot)
+                raw.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(snapshot))
+        else:
+            raw = connection.get_new_connection(params)
+            raw.isolation_level = None
+            raw.execute("BEGIN")  # one read transaction for both statements
+        return raw
+
+    @contextlib.contextmanager
+    def read(self):
+        vendor = connection.vendor
+        where, params = self._where("?" if vendor == "sqlite" else "%s")
+        events_sql = _TEXT_EVENTS_SQL[vendor].format(where=where.format(column="e.device_id"))
+        devices_sql = _DEVICES_SQL.format(where=where.format(column="d.id"))
+        with contextlib.ExitStack() as stack:
+            if self.snapshot is not None or os.getpid() != self.pid:
+                raw = self._connect()
+                stack.callback(raw.close)
+            else:
+                connection.ensure_connection()
+                raw = connection.connection
+            if vendor == "postgresql":
+                from psycopg.types.string import ByteaBinaryLoader
+
+                events = raw.cursor(name="rehome_verify_custody", binary=True)
+                # Text as the UTF-8 bytes that are hashed, without decoding and encoding again.
+                events.adapters.register_loader("text", ByteaBinaryLoader)
+                events.adapters.register_loader("varchar", ByteaBinaryLoader)
+                devices = raw.cursor(name="rehome_verify_custody_devices")
+            else:
+                factory = raw.text_factory
+                raw.text_factory = bytes
+                stack.callback(setattr, raw, "text_factory", factory)
+                events = raw.cursor()
+                devices = raw.cursor()
+            stack.callback(devices.close)
+            stack.callback(events.close)
+            events.execute(events_sql, params)
+            devices.execute(devices_sql, params)
+            yield _batches(events, self.batch_size), _uid_lookup(devices, vendor)
+
+    def _where(self, placeholder: str) -> tuple[str, list[int]]:
+        clauses, params = [], []
+        if self.low is not None:
+            clauses.append("{column} >= " + placeholder)
+            params.append(self.low)
+        if self.high is not None:
+            clauses.append("{column} < " + placeholder)
+            params.append(self.high)
+        return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _batches(cursor, size: int) -> Iterator[list]:
+    while rows := cursor.fetchmany(size):
+        yield rows
+
+
+def _uid_lookup(cursor, vendor: str):
+    """uid_of(device id), for ids asked in ascending order: walks the devices alongside."""
+    uid_text = _uid_text(vendor)
+    rows = (row for batch in _batches(cursor, 10_000) for row in batch)
+    current = next(rows, None)
+
+    def uid_of(key):
+        nonlocal current
+        while current is not None and current[0] < key:
+            current = next(rows, None)
+        if current is None or current[0] != key:
+            return None
+        raw = current[1]
+        return uid_text(raw.decode() if isinstance(raw, bytes) else raw)
+
+    return uid_of
+
+
+def _split_points(cursor, vendor: str, n: int, estimate: int) -> list[int]:
+    """Device ids that cut the events into n runs of about the same length, in order."""
+    points = []
+    if vendor == "postgresql":
+        # A sample of the table's pages is enough to balance the work.
+        percent = min(100.0, 100.0 * 50_000 / estimate)
+        cursor.execute(
+            "SELECT percentile_disc(%s) WITHIN GROUP (ORDER BY device_id) "
+            "FROM custody_custodyevent TABLESAMPLE SYSTEM (%s)",
+            [[k / n for k in range(1, n)], percent],
+        )
+        points = cursor.fetchone()[0] or []
+    else:
+        for k in range(1, n):
+            cursor.execute(
+                "SELECT device_id FROM custody_custodyevent ORDER BY device_id LIMIT 1 OFFSET %s",
+                [estimate * k // n],
+            )
+            row = cursor.fetchone()
+            if row:
+                points.append(row[0])
+    # Repeats would make empty parts.
+    return sorted({p for p in points if p is not None})
 
 
 def _heads_at(last_event_id: int) -> dict[str, tuple[int, str]]:

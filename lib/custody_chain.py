@@ -11,9 +11,15 @@ epoch (UTC) and the payload is canonical JSON (sorted keys, no spaces, UTF-8). J
 newlines, and the other fields are codes or numbers, so "\\n" cannot occur inside a field.
 """
 
+import abc
+import contextlib
 import hashlib
 import json
-from collections.abc import Iterable
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 GENESIS = "0" * 64
@@ -125,7 +131,12 @@ def verify_rows(rows: Iterable[tuple], *, keep_heads: bool = True) -> ChainRepor
     Rows must come ordered by device, then sequence number. Stops at the first break: a hash
     that does not match the event's fields, a previous-hash that does not match the event
     before it, or a sequence number out of step (a deleted, inserted or reordered event).
+
+    A `RowSource` (what `custody.ledger.iter_event_rows` returns) is read in bulk instead, and
+    a large one in up to `PARALLEL_WORKERS` processes at once; the report is the same.
     """
+    if isinstance(rows, RowSource):
+        return _verify_source(rows, keep_heads=keep_heads)
     report = ChainReport(heads={} if keep_heads else None)
     sha = _sha256
     scheme = SCHEME
@@ -201,6 +212,207 @@ def verify_rows(rows: Iterable[tuple], *, keep_heads: bool = True) -> ChainRepor
     report.events = events
     report.devices = devices
     return report
+
+
+# ---------------------------------------------------------------------------------------------
+# Verifying rows read in bulk, in parallel.
+#
+# Reading a million rows into Python costs more than hashing them, so a database hands rows to
+# `verify_rows` as *text rows*, with the fields already rendered as the text `message()` joins:
+#
+#     (event_id, device_key, seq, stored_hash, *texts)
+#
+# where the texts, joined with "\n", are FIELDS[1:] (sequence number to previous hash) as UTF-8
+# bytes, integers in decimal and absent values empty, and the last text is the previous hash
+# alone. `device_key` is the source's own id for the device: `uid_of(key)`, asked in row order,
+# gives its public id (or None for a device with none, whose rows are skipped, as a join would
+# skip them). The message is then one join, with no formatting field by field. Chains are
+# independent, so a source split into consecutive ranges of devices can be checked in several
+# processes, and the reports joined in device order are the report of one pass over them all.
+
+# Processes checking one source at once (the database server needs CPU too, so not one a core).
+PARALLEL_WORKERS = max(1, min(2, os.cpu_count() or 1))
+_SCHEME_BYTES = SCHEME.encode()
+_GENESIS_BYTES = GENESIS.encode()
+
+
+class RowPart(abc.ABC):
+    """A consecutive range of devices' event rows: a `RowSource` or one part of one."""
+
+    @abc.abstractmethod
+    def read(self) -> contextlib.AbstractContextManager[tuple[Iterable[Sequence], Callable]]:
+        """A context giving (batches of text rows in device order, uid_of)."""
+
+
+class RowSource(RowPart):
+    """Event rows that a database can hand over in bulk (see above).
+
+    Iterating a source gives ordinary rows, so it stands wherever rows do; `verify_rows` uses
+    `parts(n)` instead: a context giving up to n parts over consecutive ranges of devices, in
+    device order, which a process forked while it is open can read (with a connection of its
+    own: it must leave any it inherited alone).
+    """
+
+    @abc.abstractmethod
+    def __iter__(self) -> Iterator[tuple]: ...
+
+    @abc.abstractmethod
+    def parts(self, n: int) -> contextlib.AbstractContextManager[list[RowPart]]: ...
+
+
+def _as_bytes(value) -> bytes:
+    # A field the database did not render as text (only possible if the schema was tampered
+    # with) is formatted as verify_rows formats ordinary rows.
+    return value if isinstance(value, bytes) else f"{value}".encode()
+
+
+def verify_text_rows(
+    batches: Iterable[Sequence], uid_of: Callable, *, keep_heads: bool = True
+) -> ChainReport:
+    """`verify_rows` for batches of text rows: the same checks, in the same order."""
+    report = ChainReport(heads={} if keep_heads else None)
+    heads = report.heads
+    sha = _sha256
+    join = b"\n".join
+    genesis = _GENESIS_BYTES
+    current_key = current_uid = None
+    prefix = b""
+    expected_seq = 1
+    previous = genesis
+    events = 0
+    devices = 0
+    for batch in batches:
+        for row in batch:
+            key = row[1]
+            if key != current_key or current_uid is None:
+                uid = uid_of(key)
+                if uid is None:
+                    continue
+                if current_uid is not None and heads is not None:
+                    heads[current_uid] = (expected_seq - 1, previous.decode())
+                current_key = key
+                current_uid = uid
+                prefix = b"%s\n%s\n" % (_SCHEME_BYTES, uid.encode())
+                devices += 1
+                expected_seq = 1
+                previous = genesis
+            events += 1
+            seq = row[2]
+            if seq != expected_seq:
+                report.first_break = Break(
+                    current_uid,
+                    seq,
+                    row[0],
+                    f"sequence number {seq} where {expected_seq} was expected "
+                    "(an event is missing, duplicated or out of order)",
+                )
+                break
+            if row[-1] != previous:
+                report.first_break = Break(
+                    current_uid,
+                    seq,
+                    row[0],
+                    "its previous-hash does not match the event before it "
+                    "(an event before it was removed, edited or moved from another chain)",
+                )
+                break
+            try:
+                data = prefix + join(row[4:])
+            except TypeError:
+                data = prefix + join([_as_bytes(value) for value in row[4:]])
+            stored = row[3]
+            if sha(data).hexdigest().encode() != stored:
+                report.first_break = Break(
+                    current_uid,
+                    seq,
+                    row[0],
+                    "its stored hash does not match its contents (the row was edited)",
+                )
+                break
+            previous = stored
+            expected_seq += 1
+        else:
+            continue
+        break
+    if report.first_break is None and current_uid is not None and heads is not None:
+        heads[current_uid] = (expected_seq - 1, previous.decode())
+    report.events = events
+    report.devices = devices
+    return report
+
+
+def _verify_part(part: RowPart, keep_heads: bool) -> ChainReport:
+    with part.read() as (batches, uid_of):
+        return verify_text_rows(batches, uid_of, keep_heads=keep_heads)
+
+
+def _verify_in_child(part: RowPart, sender, keep_heads: bool) -> None:
+    """A forked process: check one part and send its report (None if it could not)."""
+    try:
+        report = _verify_part(part, keep_heads)
+    except BaseException:
+        report = None
+    sender.send(report)
+    sender.close()
+
+
+def _can_fork() -> bool:
+    # Forking copies only the calling thread; a process with others (a threaded server) could
+    # fork while one of them holds a lock, so verification there runs in one process. So it
+    # does on macOS, where system libraries are not safe to use in a forked child.
+    return (
+        sys.platform.startswith("linux")
+        and threading.active_count() == 1
+        and not multiprocessing.current_process().daemon
+    )
+
+
+def _verify_source(source: RowSource, *, keep_heads: bool) -> ChainReport:
+    workers = PARALLEL_WORKERS if _can_fork() else 1
+    with source.parts(workers) as parts:
+        if len(parts) == 1:
+            return _verify_part(parts[0], keep_heads)
+        context = multiprocessing.get_context("fork")
+        children = []
+        try:
+            for part in parts[1:]:
+                receiver, sender = context.Pipe(duplex=False)
+                process = context.Process(
+                    target=_verify_in_child, args=(part, sender, keep_heads), daemon=True
+                )
+                process.start()
+                sender.close()
+                children.append((part, process, receiver))
+            reports = [_verify_part(parts[0], keep_heads)]
+            for part, process, receiver in children:
+                try:
+                    report = receiver.recv()
+                except EOFError:
+                    report = None
+                process.join()
+                # A part whose process failed is checked here instead.
+                reports.append(report if report is not None else _verify_part(part, keep_heads))
+        finally:
+            for _, process, receiver in children:
+                receiver.close()
+                if process.is_alive():
+                    process.terminate()
+                process.join()
+    return _joined(reports, keep_heads)
+
+
+def _joined(reports: list[ChainReport], keep_heads: bool) -> ChainReport:
+    """The reports of consecutive ranges of devices, as one pass over them all would report."""
+    joined = ChainReport(heads={} if keep_heads else None)
+    for report in reports:
+        joined.events += report.events
+        joined.devices += report.devices
+        if joined.heads is not None and report.heads:
+            joined.heads.update(report.heads)
+        if report.first_break is not None:
+            joined.first_break = report.first_break
+            break
+    return joined
 
 
 # ---------------------------------------------------------------------------------------------

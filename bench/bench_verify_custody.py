@@ -1,0 +1,158 @@
+"""How fast `verify_custody` recomputes the custody ledger, against hashing the same bytes.
+
+Builds a ledger of BENCH_EVENTS custody events (default 1,000,000: a tenth as many devices with
+ten events each) in a throw-away SQLite database, and in a throw-away PostgreSQL database when
+one answers on 127.0.0.1:5432. The chains are genuine (hashed exactly as `custody.ledger.build`
+hashes), written with executemany / COPY rather than the ORM so that set-up takes seconds.
+
+Then it times, best of BENCH_REPEAT runs (default 3):
+  * `custody.ledger.verify()` end to end, which is what `manage.py verify_custody` runs, taking
+    turns with the baseline: plain `hashlib.sha256(message).hexdigest()` over
+    `custody_chain.message(row)` for every row, the messages computed before the clock starts;
+  * where verification's time goes, each piece alone in one process: reading the rows from the
+    database, checking them already in memory (`verify_text_rows`, the core `verify_rows` runs
+    on what the database hands it; and, for comparison, `verify_rows` over ordinary rows), and
+    checking every device's recorded chain head.
+The target is verification end to end within 3x the baseline; the output says whether it is met.
+"""
+
+import gc
+import hashlib
+import sys
+import time
+
+from bench import _custody
+
+TARGET = 3.0
+EVENTS_PER_DEVICE = 10
+
+
+def main() -> None:
+    events = _custody.env_int("BENCH_EVENTS", 1_000_000)
+    print(f"   {events:,} events; verification best of {_custody.env_int('BENCH_REPEAT', 3)}")
+    _custody.run_per_backend("bench.bench_verify_custody")
+
+
+# ---------------------------------------------------------------------------------------------
+# In the worker process, against the throw-away database.
+
+
+def _text_rows_in_memory():
+    """The text rows verify() reads, read into memory in one process, and their devices' uids."""
+    from custody import ledger
+
+    source = ledger.iter_event_rows()
+    with source.parts(1) as parts, parts[0].read() as (batches, uid_of):
+        batches = [list(batch) for batch in batches]
+        uids = {}
+        for batch in batches:
+            for row in batch:
+                if row[1] not in uids:
+                    uids[row[1]] = uid_of(row[1])
+    return batches, uids
+
+
+def _read_only():
+    """Read every text row from the database in one process, checking nothing."""
+    from custody import ledger
+
+    source = ledger.iter_event_rows()
+    with source.parts(1) as parts, parts[0].read() as (batches, _):
+        for _ in batches:
+            pass
+
+
+def worker(vendor: str) -> None:
+    _custody.setup_worker()
+    from django.db import connection
+
+    from custody import ledger
+    from lib import custody_chain
+
+    assert connection.vendor == vendor, (connection.vendor, vendor)
+    requested = _custody.env_int("BENCH_EVENTS", 1_000_000)
+    repeat = _custody.env_int("BENCH_REPEAT", 3)
+    devices = max(1, requested // EVENTS_PER_DEVICE)
+    world = _custody.make_world()
+    started = time.perf_counter()
+    total = _custody.build_ledger(world, devices, EVENTS_PER_DEVICE)
+    print(
+        f"   built {total:,} events on {devices:,} devices in {time.perf_counter() - started:.1f} s"
+    )
+
+    # The bytes every event hashes, for the baseline (computed before any clock starts).
+    messages = [custody_chain.message(row[1:14]) for row in ledger.iter_event_rows()]
+    gc.collect()
+
+    def end_to_end():
+        connection.close()  # as `manage.py verify_custody` starts: a fresh connection
+        return ledger.verify()
+
+    def baseline():
+        sha = hashlib.sha256
+        for data in messages:
+            sha(data).hexdigest()
+
+    # Verification and baseline taken turn about, so a busy machine slows both alike.
+    verify_s = hash_s = float("inf")
+    for _ in range(repeat):
+        seconds, result = _custody.best_of(1, end_to_end)
+        verify_s = min(verify_s, seconds)
+        hash_s = min(hash_s, _custody.best_of(1, baseline)[0])
+        if not result.intact or result.events != total:
+            print(f"   NOT INTACT: {result.as_dict()}")
+            raise SystemExit(1)
+
+    # Where the time goes, one piece at a time, in one process.
+    read_s, _ = _custody.best_of(repeat, _read_only)
+    batches, uids = _text_rows_in_memory()
+    text_s, text = _custody.best_of(repeat, custody_chain.verify_text_rows, batches, uids.get)
+    del batches, uids
+    rows = list(ledger.iter_event_rows())
+    plain_s, plain = _custody.best_of(repeat, custody_chain.verify_rows, rows)
+    del rows
+    heads_s, _ = _custody.best_of(repeat, ledger._verify_heads, plain)
+    source = custody_chain.verify_rows(ledger.iter_event_rows())
+    same = (source.events, source.devices, source.heads, source.first_break) == (
+        plain.events,
+        plain.devices,
+        plain.heads,
+        plain.first_break,
+    ) and (text.events, text.heads) == (plain.events, plain.heads)
+    # How many processes verify() used: it splits only a large ledger, and only where it forks.
+    workers = custody_chain.PARALLEL_WORKERS if custody_chain._can_fork() else 1
+    with ledger.iter_event_rows().parts(workers) as parts:
+        processes = len(parts)
+    ratio = verify_s / hash_s
+
+    def line(label, seconds):
+        print(f"   {label:<60} {seconds:6.2f} s  {total / seconds:>10,.0f} events/s")
+
+    plural = "process" if processes == 1 else "processes"
+    line(f"verify_custody end to end ({processes} {plural}, intact)", verify_s)
+    print("   where the time goes (each in one process):")
+    line("  reading the events from the database", read_s)
+    line("  checking them, already in memory (verify_text_rows)", text_s)
+    line("  checking each device's recorded head (_verify_heads)", heads_s)
+    line("  for comparison: verify_rows over ordinary rows in memory", plain_s)
+    size = sum(map(len, messages)) / total
+    line(f"baseline: sha256().hexdigest() of the same {size:.0f}-byte messages", hash_s)
+    verdict = "within" if ratio <= TARGET else "NOT within"
+    print(
+        f"   ratio, end to end / baseline: {ratio:.2f}x, {verdict} the {TARGET:.0f}x target"
+        f"; reports of every path agree: {'yes' if same else 'NO'}"
+    )
+    if ratio > TARGET:
+        print(
+            f"   the {TARGET:.0f}x target is missed: in one process, reading the rows costs "
+            f"{read_s / hash_s:.1f}x the baseline, checking them {text_s / hash_s:.1f}x and the "
+            f"head check {heads_s / hash_s:.1f}x"
+            + (f"; {processes} processes share the first two" if processes > 1 else "")
+        )
+
+
+if __name__ == "__main__":
+    if _custody.is_worker(sys.argv):
+        worker(sys.argv[2])
+    else:
+        main()
