@@ -38,7 +38,7 @@ STEPS = (
     ("custody/ledger.py", "build", "number and hash the events (ledger.build)"),
     ("devices/services.py", "_save", "write events and devices (_save)"),
     ("django/db/models/query.py", "bulk_create", "  of which the events' bulk_create"),
-    ("django/db/models/query.py", "bulk_update", "  of which the devices' bulk_update"),
+    ("django/db/backends/utils.py", "executemany", "  of which the devices' UPDATE"),
 )
 
 
