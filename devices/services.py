@@ -57,7 +57,7 @@ def with_lifecycle_records(queryset):
 
 def _lock(device_ids: Iterable[int]) -> list[Device]:
     ids = sorted(set(device_ids))
-    locked = list(
+    return list(
         with_lifecycle_records(
             Device.objects.filter(pk__in=ids)
             .select_related("batch")
@@ -65,7 +65,6 @@ def _lock(device_ids: Iterable[int]) -> list[Device]:
             .select_for_update(of=("self",))
         )
     )
-    return locked
 
 
 def _lock_one(device: Device) -> Device:
@@ -151,6 +150,23 @@ _CHANGING_FIELDS = (
     "ledger_seq",
     "ledger_head",
 )
+
+
+def record_fact(device, kind: str, payload: dict, *, actor, organisation) -> CustodyEvent:
+    """An event that changes neither state nor custodian: evidence attached, a drive added."""
+    return ledger.build(
+        device,
+        EventSpec(
+            kind=kind,
+            from_state=device.state,
+            to_state=device.state,
+            from_custodian_id=device.custodian_id,
+            to_custodian_id=device.custodian_id,
+            payload=payload,
+        ),
+        actor=actor,
+        organisation=organisation,
+    )
 
 
 def _save(devices: list[Device], events: list[CustodyEvent]) -> None:
@@ -553,18 +569,10 @@ def drive_add(device: Device, spec: DriveSpec, *, actor, organisation) -> Drive:
     drive.full_clean(exclude=["device"])
     drive.save()
     device.has_no_storage = False
-    event = ledger.build(
+    event = record_fact(
         device,
-        EventSpec(
-            kind=EventKind.CORRECTION,
-            from_state=device.state,
-            to_state=device.state,
-            from_custodian_id=device.custodian_id,
-            to_custodian_id=device.custodian_id,
-            payload={
-                "drive_added": {"serial": drive.serial, "model": drive.model, "kind": drive.kind}
-            },
-        ),
+        EventKind.CORRECTION,
+        {"drive_added": {"serial": drive.serial, "model": drive.model, "kind": drive.kind}},
         actor=actor,
         organisation=organisation,
     )
@@ -581,16 +589,10 @@ def record_no_storage(device: Device, *, actor, organisation) -> Device:
     if any(d.is_data_bearing for d in device.drives.all()):
         raise TransitionRefused(["The device has drives recorded."], device)
     device.has_no_storage = True
-    event = ledger.build(
+    event = record_fact(
         device,
-        EventSpec(
-            kind=EventKind.CORRECTION,
-            from_state=device.state,
-            to_state=device.state,
-            from_custodian_id=device.custodian_id,
-            to_custodian_id=device.custodian_id,
-            payload={"has_no_storage": True},
-        ),
+        EventKind.CORRECTION,
+        {"has_no_storage": True},
         actor=actor,
         organisation=organisation,
     )
@@ -615,22 +617,10 @@ def media_destroy(
     drive.full_clean(exclude=["device"])
     drive.save()
     events = [
-        ledger.build(
+        record_fact(
             device,
-            EventSpec(
-                kind=EventKind.EVIDENCE,
-                from_state=device.state,
-                to_state=device.state,
-                from_custodian_id=device.custodian_id,
-                to_custodian_id=device.custodian_id,
-                payload={
-                    "media_destroyed": {
-                        "drive": drive.serial,
-                        "method": method,
-                        "reference": reference,
-                    }
-                },
-            ),
+            EventKind.EVIDENCE,
+            {"media_destroyed": {"drive": drive.serial, "method": method, "reference": reference}},
             actor=actor,
             organisation=organisation,
         )

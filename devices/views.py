@@ -212,6 +212,20 @@ def _refused(request, error: TransitionRefused):
         messages.error(request, reason)
 
 
+def _act(request, device, action, success: str):
+    """Run a service for a one-button action and say what happened on the device's page."""
+    try:
+        action()
+    except TransitionRefused as error:
+        _refused(request, error)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success() if callable(success) else success)
+    return redirect(device)
+
+
 @require_POST
 @role_required(*WORKERS)
 def device_transition(request, uid, name):
@@ -219,14 +233,19 @@ def device_transition(request, uid, name):
     transition = lifecycle.TRANSITIONS.get(name)
     if transition is None or transition.needs_record:
         raise Http404("No such action.")
-    try:
-        services.device_transition(device, name, actor=request.user, organisation=_org(request))
-    except TransitionRefused as error:
-        _refused(request, error)
-    else:
+
+    def now():
         device.refresh_from_db()
-        messages.success(request, f"{device}: now {device.get_state_display().lower()}.")
-    return redirect(device)
+        return f"{device}: now {device.get_state_display().lower()}."
+
+    return _act(
+        request,
+        device,
+        lambda: services.device_transition(
+            device, name, actor=request.user, organisation=_org(request)
+        ),
+        now,
+    )
 
 
 def _record_view(request, uid, *, form_class, template, save, title, **form_kwargs):
@@ -342,23 +361,20 @@ def drive_add(request, uid):
     form = DriveForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            services.drive_add(
-                device,
-                DriveSpec(
-                    serial=data["serial"].strip(),
-                    model=data["model"],
-                    kind=data["kind"],
-                    size_bytes=data["size_gb"] * 10**9 if data["size_gb"] else None,
-                ),
-                actor=request.user,
-                organisation=_org(request),
-            )
-        except (TransitionRefused, ValidationError) as error:
-            for reason in getattr(error, "reasons", None) or error.messages:
-                messages.error(request, reason)
-        else:
-            messages.success(request, f"Drive {data['serial']} added.")
+        spec = DriveSpec(
+            serial=data["serial"].strip(),
+            model=data["model"],
+            kind=data["kind"],
+            size_bytes=data["size_gb"] * 10**9 if data["size_gb"] else None,
+        )
+        return _act(
+            request,
+            device,
+            lambda: services.drive_add(
+                device, spec, actor=request.user, organisation=_org(request)
+            ),
+            f"Drive {data['serial']} added.",
+        )
     else:
         for field, errors in form.errors.items():
             for error in errors:
@@ -372,13 +388,12 @@ def drive_add(request, uid):
 @role_required(*WORKERS)
 def no_storage(request, uid):
     device = _device(request, uid)
-    try:
-        services.record_no_storage(device, actor=request.user, organisation=_org(request))
-    except TransitionRefused as error:
-        _refused(request, error)
-    else:
-        messages.success(request, "Recorded: the device has no data-bearing storage.")
-    return redirect(device)
+    return _act(
+        request,
+        device,
+        lambda: services.record_no_storage(device, actor=request.user, organisation=_org(request)),
+        "Recorded: the device has no data-bearing storage.",
+    )
 
 
 @require_POST
@@ -387,19 +402,17 @@ def drive_destroy(request, uid, pk):
     device = _device(request, uid)
     drive = get_object_or_404(device.drives.all(), pk=pk)
     form = DestroyForm(request.POST, prefix=f"drive-{drive.pk}")
-    if form.is_valid():
-        try:
-            services.media_destroy(
-                drive, actor=request.user, organisation=_org(request), **form.cleaned_data
-            )
-        except (TransitionRefused, ValidationError) as error:
-            for reason in getattr(error, "reasons", None) or error.messages:
-                messages.error(request, reason)
-        else:
-            messages.success(request, f"{drive} recorded as physically destroyed.")
-    else:
+    if not form.is_valid():
         messages.error(request, "Choose how the drive was destroyed and give the record number.")
-    return redirect(device)
+        return redirect(device)
+    return _act(
+        request,
+        device,
+        lambda: services.media_destroy(
+            drive, actor=request.user, organisation=_org(request), **form.cleaned_data
+        ),
+        f"{drive} recorded as physically destroyed.",
+    )
 
 
 @require_POST
@@ -410,37 +423,34 @@ def handover_send(request, uid):
         Q(is_itad=True) | Q(is_vcse=True)
     )
     form = HandoverForm(request.POST, organisations=partners)
-    if form.is_valid():
-        try:
-            services.handover_start(
-                device,
-                form.cleaned_data["to"],
-                actor=request.user,
-                organisation=_org(request),
-                note=form.cleaned_data["note"],
-            )
-        except TransitionRefused as error:
-            _refused(request, error)
-        else:
-            messages.success(
-                request, f"{device} is in transit to {form.cleaned_data['to']} until they confirm."
-            )
-    else:
+    if not form.is_valid():
         messages.error(request, "Choose the organisation you are sending the device to.")
-    return redirect(device)
+        return redirect(device)
+    to = form.cleaned_data["to"]
+    return _act(
+        request,
+        device,
+        lambda: services.handover_start(
+            device,
+            to,
+            actor=request.user,
+            organisation=_org(request),
+            note=form.cleaned_data["note"],
+        ),
+        f"{device} is in transit to {to} until they confirm.",
+    )
 
 
 @require_POST
 @role_required(*WORKERS)
 def handover_confirm(request, uid):
     device = _device(request, uid)
-    try:
-        services.handover_confirm(device, actor=request.user, organisation=_org(request))
-    except TransitionRefused as error:
-        _refused(request, error)
-    else:
-        messages.success(request, f"Confirmed: {_org(request)} now holds {device}.")
-    return redirect(device)
+    return _act(
+        request,
+        device,
+        lambda: services.handover_confirm(device, actor=request.user, organisation=_org(request)),
+        f"Confirmed: {_org(request)} now holds {device}.",
+    )
 
 
 @require_POST
@@ -448,21 +458,20 @@ def handover_confirm(request, uid):
 def handover_cancel(request, uid):
     device = _device(request, uid)
     form = CancelHandoverForm(request.POST, prefix="cancel")
-    if form.is_valid():
-        try:
-            services.handover_cancel(
-                device,
-                actor=request.user,
-                organisation=_org(request),
-                reason=form.cleaned_data["reason"],
-            )
-        except TransitionRefused as error:
-            _refused(request, error)
-        else:
-            messages.success(request, "Handover cancelled.")
-    else:
+    if not form.is_valid():
         messages.error(request, "Say why the handover is cancelled.")
-    return redirect(device)
+        return redirect(device)
+    return _act(
+        request,
+        device,
+        lambda: services.handover_cancel(
+            device,
+            actor=request.user,
+            organisation=_org(request),
+            reason=form.cleaned_data["reason"],
+        ),
+        "Handover cancelled.",
+    )
 
 
 @require_POST
@@ -470,21 +479,17 @@ def handover_cancel(request, uid):
 def correct(request, uid):
     device = _device(request, uid)
     form = CorrectionForm(request.POST, prefix="correction")
-    if form.is_valid():
-        try:
-            services.correction_record(
-                device, actor=request.user, organisation=_org(request), **form.cleaned_data
-            )
-        except TransitionRefused as error:
-            _refused(request, error)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, "Correction recorded in the device's history.")
-    else:
+    if not form.is_valid():
         messages.error(request, "Choose the right state and say what was wrong.")
-    return redirect(device)
+        return redirect(device)
+    return _act(
+        request,
+        device,
+        lambda: services.correction_record(
+            device, actor=request.user, organisation=_org(request), **form.cleaned_data
+        ),
+        "Correction recorded in the device's history.",
+    )
 
 
 @role_required(Role.ITAD_TECHNICIAN, Role.VCSE_WORKER)

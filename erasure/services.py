@@ -12,13 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from custody.ledger import EventSpec
 from custody.models import EventKind
 from devices import lifecycle
 from devices.lifecycle import State
 from devices.models import Device, Drive
-from devices.services import _apply, _lock, _save, with_lifecycle_records
-from erasure.models import ErasureRecord, EvidenceFile, NistCategory, Source
+from devices.services import _apply, _lock, _save, record_fact, with_lifecycle_records
+from erasure.models import ErasureRecord, EvidenceFile, Source
 from lib.erasure import ErasureParseError, classify_method, parse_evidence, sha256_hex
 from lib.erasure.standards import is_verification
 from organisations.models import Organisation
@@ -349,33 +348,25 @@ def _next_transition(device) -> str | None:
 
 
 def _evidence_event(device, evidence, items, *, actor, organisation):
-    from custody import ledger
-
-    return ledger.build(
+    return record_fact(
         device,
-        EventSpec(
-            kind=EventKind.EVIDENCE,
-            from_state=device.state,
-            to_state=device.state,
-            from_custodian_id=device.custodian_id,
-            to_custodian_id=device.custodian_id,
-            payload={
-                "evidence": {
-                    "sha256": evidence.sha256,
-                    "file": evidence.filename,
-                    "tool": evidence.tool,
-                },
-                "drives": [
-                    {
-                        "serial": drive.serial,
-                        "status": record.status,
-                        "verified": record.verified,
-                        "passes": record.passes,
-                    }
-                    for drive, record in items
-                ],
+        EventKind.EVIDENCE,
+        {
+            "evidence": {
+                "sha256": evidence.sha256,
+                "file": evidence.filename,
+                "tool": evidence.tool,
             },
-        ),
+            "drives": [
+                {
+                    "serial": drive.serial,
+                    "status": record.status,
+                    "verified": record.verified,
+                    "passes": record.passes,
+                }
+                for drive, record in items
+            ],
+        },
         actor=actor,
         organisation=organisation,
     )
@@ -386,9 +377,7 @@ def evidence_assign(
     evidence: EvidenceFile, index: int, device: Device, *, organisation, actor
 ) -> DriveOutcome:
     """Attach one unmatched drive from a stored file to a device the technician picked."""
-    from lib.erasure import parse_evidence as _parse
-
-    report = _parse(bytes(evidence.content), evidence.filename)
+    report = parse(bytes(evidence.content), evidence.filename)
     if not 0 <= index < len(report.drives):
         raise ValidationError("That drive is not in the file.")
     if ErasureRecord.objects.filter(
@@ -400,7 +389,3 @@ def evidence_assign(
     result = ImportResult(filename=evidence.filename, evidence=evidence, drives=[outcome])
     _record(evidence, report, [outcome], organisation=organisation, actor=actor, result=result)
     return outcome
-
-
-def nist_label(category: str) -> str:
-    return NistCategory(category).label if category else ""
