@@ -6,6 +6,7 @@ hashes follow one another even when two requests act on the same device.
 """
 
 import contextlib
+import dataclasses
 import itertools
 import os
 from collections.abc import Iterable, Iterator
@@ -122,11 +123,17 @@ ORDER BY e.device_id, e.seq, e.id
 """
 
 
-def _uid_text(connection_vendor: str):
+def _uid_text(connection_vendor: str, raw_bytes: bool = False):
     # SQLite stores UUIDs as 32 hex digits, PostgreSQL as a uuid; the hash uses the dashed form.
     if connection_vendor == "sqlite":
-        return lambda raw: f"{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:]}"
+        if raw_bytes:
+            return lambda raw: _dashed(raw.decode())
+        return _dashed
     return str
+
+
+def _dashed(raw: str) -> str:
+    return f"{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:]}"
 
 
 def iter_event_rows(batch_size: int = 20_000) -> Iterator[tuple]:
@@ -163,34 +170,34 @@ def _plain_event_rows(batch_size: int) -> Iterator[tuple]:
             cursor.close()
 
 
-# The same events as text rows (see custody_chain.verify_text_rows): the hashed fields after
-# the device's uid rendered as text by the database, in FIELDS order, the previous hash last.
-# A few long values cost the database and Python less than one value per field.
+# The same events as text rows (see custody_chain.verify_text_rows): the device, the sequence
+# number, the stored hash and one text, the hashed fields after the device's uid rendered and
+# joined by the database (FIELDS order, the previous hash last). Few values cost less to read.
 _TEXT_EVENTS_SQL = {
     # printf's %s renders an integer in decimal and NULL as nothing; the format holds newlines.
     "sqlite": """
-SELECT e.id, e.device_id, e.seq, e.hash,
-       printf('%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s', e.seq, e.occurred_at, e.kind,
+SELECT e.device_id, e.seq, e.hash,
+       printf('%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s', e.seq, e.occurred_at, e.kind,
               e.transition, e.actor_id, e.actor_organisation_id, e.from_state, e.to_state,
-              e.from_custodian_id, e.to_custodian_id),
-       e.payload, e.prev_hash
+              e.from_custodian_id, e.to_custodian_id, e.payload, e.prev_hash)
 FROM custody_custodyevent e {where}
 ORDER BY e.device_id, e.seq, e.id
 """,
     # concat_ws renders integers in decimal but skips NULLs, so the nullable ids go in as text.
     "postgresql": """
-SELECT e.id, e.device_id, e.seq, e.hash,
+SELECT e.device_id, e.seq, e.hash,
        concat_ws(chr(10), e.seq, e.occurred_at, e.kind, e.transition,
                  coalesce(CAST(e.actor_id AS TEXT), ''),
                  coalesce(CAST(e.actor_organisation_id AS TEXT), ''), e.from_state, e.to_state,
                  coalesce(CAST(e.from_custodian_id AS TEXT), ''),
-                 coalesce(CAST(e.to_custodian_id AS TEXT), '')),
-       e.payload, e.prev_hash
+                 coalesce(CAST(e.to_custodian_id AS TEXT), ''), e.payload, e.prev_hash)
 FROM custody_custodyevent e {where}
 ORDER BY e.device_id, e.seq, e.id
 """,
 }
-_DEVICES_SQL = "SELECT d.id, d.uid FROM devices_device d {where} ORDER BY d.id"
+_DEVICES_SQL = (
+    "SELECT d.id, d.uid, d.ledger_seq, d.ledger_head FROM devices_device d {where} ORDER BY d.id"
+)
 # Below this many events, verification reads in one process (starting others costs more).
 PARALLEL_MIN_EVENTS = 100_000
 
@@ -234,7 +241,10 @@ class _EventRows(custody_chain.RowSource):
         bounds = []
         if n > 1 and not connection.in_atomic_block and vendor in ("sqlite", "postgresql"):
             with connection.cursor() as cursor:
-                cursor.execute("SELECT max(id) FROM custody_custodyevent")
+                # Ids can skip numbers, so SQLite, which splits by position, counts the rows
+                # (an index scan); PostgreSQL's highest id is estimate enough for its sample.
+                counting = "count(*)" if vendor == "sqlite" else "max(id)"
+                cursor.execute(f"SELECT {counting} FROM custody_custodyevent")  # noqa: S608
                 estimate = cursor.fetchone()[0] or 0
                 if estimate >= PARALLEL_MIN_EVENTS:
                     bounds = _split_points(cursor, vendor, n, estimate)
@@ -306,7 +316,10 @@ class _EventRows(custody_chain.RowSource):
             stack.callback(events.close)
             events.execute(events_sql, params)
             devices.execute(devices_sql, params)
-            yield _batches(events, self.batch_size), _uid_lookup(devices, vendor)
+            walk = custody_chain.DeviceWalk(
+                _rows(devices, 10_000), _uid_text(vendor, raw_bytes=vendor == "sqlite")
+            )
+            yield _batches(events, self.batch_size), walk
 
     def _where(self, placeholder: str) -> tuple[str, list[int]]:
         clauses, params = [], []
@@ -324,22 +337,9 @@ def _batches(cursor, size: int) -> Iterator[list]:
         yield rows
 
 
-def _uid_lookup(cursor, vendor: str):
-    """uid_of(device id), for ids asked in ascending order: walks the devices alongside."""
-    uid_text = _uid_text(vendor)
-    rows = (row for batch in _batches(cursor, 10_000) for row in batch)
-    current = next(rows, None)
-
-    def uid_of(key):
-        nonlocal current
-        while current is not None and current[0] < key:
-            current = next(rows, None)
-        if current is None or current[0] != key:
-            return None
-        raw = current[1]
-        return uid_text(raw.decode() if isinstance(raw, bytes) else raw)
-
-    return uid_of
+def _rows(cursor, size: int) -> Iterator[tuple]:
+    for batch in _batches(cursor, size):
+        yield from batch
 
 
 def _split_points(cursor, vendor: str, n: int, estimate: int) -> list[int]:
@@ -467,10 +467,11 @@ def verify(rows: Iterable[tuple] | None = None) -> Verification:
     Reports the first broken device and event. Checkpoints are only meaningful over intact
     chains, so they are checked when the chains add up.
     """
-    report = custody_chain.verify_rows(iter_event_rows() if rows is None else rows)
+    source = iter_event_rows() if rows is None else rows
+    report = custody_chain.verify_rows(source)
     problems: list[dict] = []
     if report.first_break is not None:
-        brk = report.first_break
+        brk = _with_event_id(report.first_break)
         problems.append(
             {
                 "kind": "chain",
@@ -481,7 +482,8 @@ def verify(rows: Iterable[tuple] | None = None) -> Verification:
             }
         )
     checkpoints = list(Checkpoint.objects.order_by("pk"))
-    if report.first_break is None:
+    if report.first_break is None and not isinstance(source, custody_chain.RowSource):
+        # Rows read in bulk had each chain's end checked against its device in the same pass.
         problems.extend(_verify_heads(report))
     if not problems:
         problems.extend(_verify_checkpoints(checkpoints, report))
@@ -491,6 +493,19 @@ def verify(rows: Iterable[tuple] | None = None) -> Verification:
         checkpoints=len(checkpoints),
         problems=problems,
     )
+
+
+def _with_event_id(brk: custody_chain.Break) -> custody_chain.Break:
+    """The break with the row id of its event, when the event exists (bulk reads skip ids)."""
+    if brk.event_id is not None or brk.seq is None:
+        return brk
+    event_id = (
+        CustodyEvent.objects.filter(device__uid=brk.device_uid, seq=brk.seq)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return dataclasses.replace(brk, event_id=event_id)
 
 
 def _verify_heads(report) -> list[dict]:
@@ -556,9 +571,10 @@ def _verify_checkpoints(checkpoints: list[Checkpoint], report) -> list[dict]:
             )
             break
         is_last = checkpoint is checkpoints[-1]
-        heads = _heads_at(checkpoint.last_event_id)
         if is_last and checkpoint.last_event_id >= _max_event_id():
-            heads = latest_heads
+            heads = latest_heads  # it covers every event: the chains just verified end there
+        else:
+            heads = _heads_at(checkpoint.last_event_id)
         if custody_chain.heads_root(heads) != checkpoint.root:
             problems.append(
                 {

@@ -217,18 +217,19 @@ def verify_rows(rows: Iterable[tuple], *, keep_heads: bool = True) -> ChainRepor
 # ---------------------------------------------------------------------------------------------
 # Verifying rows read in bulk, in parallel.
 #
-# Reading a million rows into Python costs more than hashing them, so a database hands rows to
-# `verify_rows` as *text rows*, with the fields already rendered as the text `message()` joins:
+# Reading a million rows into Python costs more than hashing them, and every value read costs
+# an object, so a database hands rows to `verify_rows` as *text rows* of four values:
 #
-#     (event_id, device_key, seq, stored_hash, *texts)
+#     (device_key, seq, stored_hash, text)
 #
-# where the texts, joined with "\n", are FIELDS[1:] (sequence number to previous hash) as UTF-8
-# bytes, integers in decimal and absent values empty, and the last text is the previous hash
-# alone. `device_key` is the source's own id for the device: `uid_of(key)`, asked in row order,
-# gives its public id (or None for a device with none, whose rows are skipped, as a join would
-# skip them). The message is then one join, with no formatting field by field. Chains are
-# independent, so a source split into consecutive ranges of devices can be checked in several
-# processes, and the reports joined in device order are the report of one pass over them all.
+# where `text` is FIELDS[1:] (sequence number to previous hash) joined with "\n" as UTF-8 bytes,
+# integers in decimal and absent values empty: the message is then the device's prefix and one
+# concatenation, and the previous hash is the end of the text. `device_key` is the source's own
+# id for the device; a `DeviceWalk` over the source's devices, in key order, gives each key's
+# public id and the chain head the device recorded, so the same pass checks that no chain lost
+# its last events. Chains are independent, so a source split into consecutive ranges of devices
+# can be checked in several processes, and the reports joined in device order are the report
+# of one pass over them all.
 
 # Processes checking one source at once (the database server needs CPU too, so not one a core).
 PARALLEL_WORKERS = max(1, min(2, os.cpu_count() or 1))
@@ -236,12 +237,62 @@ _SCHEME_BYTES = SCHEME.encode()
 _GENESIS_BYTES = GENESIS.encode()
 
 
+class DeviceWalk:
+    """The devices of a source, walked in ascending key order alongside its event rows.
+
+    `rows` gives (key, uid, recorded_seq, recorded_head) in ascending key order: the device's
+    public id (as `uid_text` renders it) and the last event it recorded (0 and GENESIS before
+    any). `find(key)` answers
+    for keys asked in ascending order; a device passed over on the way had no events, so if it
+    recorded any, its whole chain is gone: the first such device is kept as `emptied`.
+    """
+
+    def __init__(self, rows: Iterable[tuple], uid_text: Callable = str):
+        self._rows = iter(rows)
+        self._uid_text = uid_text
+        self._current = next(self._rows, None)
+        self.emptied: tuple[str, int] | None = None
+
+    def find(self, key) -> tuple | None:
+        """(uid, recorded_seq, recorded_head as bytes) for `key`, or None if no device has it."""
+        current = self._current
+        while current is not None and current[0] < key:
+            self._passed(current)
+            current = self._current = next(self._rows, None)
+        if current is None or current[0] != key:
+            return None
+        self._current = next(self._rows, None)
+        head = current[3]
+        uid = self._uid_text(current[1])
+        return uid, current[2], head if isinstance(head, bytes) else head.encode()
+
+    def finish(self) -> None:
+        """Walk past the devices after the last key asked for."""
+        while self._current is not None:
+            self._passed(self._current)
+            self._current = next(self._rows, None)
+
+    def _passed(self, row: tuple) -> None:
+        if self.emptied is None and row[2]:
+            self.emptied = (self._uid_text(row[1]), row[2])
+
+
+def _ended_early(uid: str, found_seq: int, recorded_seq: int) -> Break:
+    return Break(
+        uid,
+        found_seq + 1,
+        None,
+        f"the chain ends at event {found_seq} but the device's last recorded event is "
+        f"{recorded_seq} (events were deleted from its end)",
+    )
+
+
 class RowPart(abc.ABC):
     """A consecutive range of devices' event rows: a `RowSource` or one part of one."""
 
     @abc.abstractmethod
-    def read(self) -> contextlib.AbstractContextManager[tuple[Iterable[Sequence], Callable]]:
-        """A context giving (batches of text rows in device order, uid_of)."""
+    def read(self) -> contextlib.AbstractContextManager[tuple[Iterable[Sequence], DeviceWalk]]:
+        """A context giving (batches of text rows in device order, a walk over its devices)."""
 
 
 class RowSource(RowPart):
@@ -260,72 +311,76 @@ class RowSource(RowPart):
     def parts(self, n: int) -> contextlib.AbstractContextManager[list[RowPart]]: ...
 
 
-def _as_bytes(value) -> bytes:
-    # A field the database did not render as text (only possible if the schema was tampered
-    # with) is formatted as verify_rows formats ordinary rows.
-    return value if isinstance(value, bytes) else f"{value}".encode()
-
-
 def verify_text_rows(
-    batches: Iterable[Sequence], uid_of: Callable, *, keep_heads: bool = True
+    batches: Iterable[Sequence], devices: DeviceWalk, *, keep_heads: bool = True
 ) -> ChainReport:
-    """`verify_rows` for batches of text rows: the same checks, in the same order."""
+    """`verify_rows` for batches of text rows, and each chain's end against its device's record.
+
+    The same checks in the same order as `verify_rows`; a break carries no row id (the caller
+    can find it from the device and sequence number).
+    """
     report = ChainReport(heads={} if keep_heads else None)
     heads = report.heads
     sha = _sha256
-    join = b"\n".join
     genesis = _GENESIS_BYTES
+    scheme = _SCHEME_BYTES
+    find = devices.find
     current_key = current_uid = None
+    recorded_seq = 0
+    recorded_head = genesis
     prefix = b""
     expected_seq = 1
     previous = genesis
     events = 0
-    devices = 0
+    devices_seen = 0
+    brk = None
     for batch in batches:
-        for row in batch:
-            key = row[1]
+        for key, seq, stored, text in batch:
             if key != current_key or current_uid is None:
-                uid = uid_of(key)
-                if uid is None:
+                if current_uid is not None:
+                    if (expected_seq - 1, previous) != (recorded_seq, recorded_head):
+                        brk = _ended_early(current_uid, expected_seq - 1, recorded_seq)
+                        break
+                    if heads is not None:
+                        heads[current_uid] = (expected_seq - 1, previous.decode())
+                found = find(key)
+                if devices.emptied is not None:
+                    brk = _ended_early(devices.emptied[0], 0, devices.emptied[1])
+                    break
+                if found is None:
+                    current_key = key
+                    current_uid = None
                     continue
-                if current_uid is not None and heads is not None:
-                    heads[current_uid] = (expected_seq - 1, previous.decode())
+                current_uid, recorded_seq, recorded_head = found
                 current_key = key
-                current_uid = uid
-                prefix = b"%s\n%s\n" % (_SCHEME_BYTES, uid.encode())
-                devices += 1
+                prefix = b"%s\n%s\n" % (scheme, current_uid.encode())
+                devices_seen += 1
                 expected_seq = 1
                 previous = genesis
             events += 1
-            seq = row[2]
             if seq != expected_seq:
-                report.first_break = Break(
+                brk = Break(
                     current_uid,
                     seq,
-                    row[0],
+                    None,
                     f"sequence number {seq} where {expected_seq} was expected "
                     "(an event is missing, duplicated or out of order)",
                 )
                 break
-            if row[-1] != previous:
-                report.first_break = Break(
+            if not text.endswith(previous):
+                brk = Break(
                     current_uid,
                     seq,
-                    row[0],
+                    None,
                     "its previous-hash does not match the event before it "
                     "(an event before it was removed, edited or moved from another chain)",
                 )
                 break
-            try:
-                data = prefix + join(row[4:])
-            except TypeError:
-                data = prefix + join([_as_bytes(value) for value in row[4:]])
-            stored = row[3]
-            if sha(data).hexdigest().encode() != stored:
-                report.first_break = Break(
+            if sha(prefix + text).hexdigest().encode() != stored:
+                brk = Break(
                     current_uid,
                     seq,
-                    row[0],
+                    None,
                     "its stored hash does not match its contents (the row was edited)",
                 )
                 break
@@ -334,16 +389,24 @@ def verify_text_rows(
         else:
             continue
         break
-    if report.first_break is None and current_uid is not None and heads is not None:
-        heads[current_uid] = (expected_seq - 1, previous.decode())
+    if brk is None and current_uid is not None:
+        if (expected_seq - 1, previous) != (recorded_seq, recorded_head):
+            brk = _ended_early(current_uid, expected_seq - 1, recorded_seq)
+        elif heads is not None:
+            heads[current_uid] = (expected_seq - 1, previous.decode())
+    if brk is None:
+        devices.finish()
+        if devices.emptied is not None:
+            brk = _ended_early(devices.emptied[0], 0, devices.emptied[1])
+    report.first_break = brk
     report.events = events
-    report.devices = devices
+    report.devices = devices_seen
     return report
 
 
 def _verify_part(part: RowPart, keep_heads: bool) -> ChainReport:
-    with part.read() as (batches, uid_of):
-        return verify_text_rows(batches, uid_of, keep_heads=keep_heads)
+    with part.read() as (batches, devices):
+        return verify_text_rows(batches, devices, keep_heads=keep_heads)
 
 
 def _verify_in_child(part: RowPart, sender, keep_heads: bool) -> None:

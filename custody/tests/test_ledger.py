@@ -235,3 +235,46 @@ def test_custody_checkpoint_command_prints_the_root(history):
 def test_empty_ledger_verifies(db):
     assert _verify().intact
     assert Device.objects.count() == 0
+
+
+def test_a_device_whose_whole_chain_was_deleted_is_caught(history):
+    first, _ = history
+    _sql("DELETE FROM custody_custodyevent WHERE device_id = %s", [first.pk])
+    problem = _verify().problems[0]
+    assert (problem["device"], problem["seq"], problem["event_id"]) == (str(first.uid), 1, None)
+    assert "ends at event 0 but the device's last recorded event is 3" in problem["message"]
+
+
+def test_the_last_device_losing_its_chain_is_caught(history):
+    """The devices after the last event are walked too."""
+    _, second = history
+    _sql("DELETE FROM custody_custodyevent WHERE device_id = %s", [second.pk])
+    problem = _verify().problems[0]
+    assert problem["device"] == str(second.uid)
+    assert "deleted from its end" in problem["message"]
+
+
+@pytest.fixture
+def split_in_two(monkeypatch):
+    """Verification splits even a small ledger into two processes."""
+    monkeypatch.setattr(ledger, "PARALLEL_MIN_EVENTS", 1)
+    monkeypatch.setattr(custody_chain, "PARALLEL_WORKERS", 2)
+    monkeypatch.setattr(custody_chain, "_can_fork", lambda: True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_verification_in_two_processes_agrees_with_one(lab, split_in_two):
+    devices = [lab.device() for _ in range(6)]
+    with ledger.iter_event_rows().parts(2) as parts:
+        assert len(parts) == 2
+    result = _verify()
+    assert result.intact, result.problems
+    assert (result.events, result.devices) == (6, 6)
+
+    # A row edited in the second part is named with its device, event and row id.
+    last = devices[-1]
+    event = _events(last)[0]
+    _sql("UPDATE custody_custodyevent SET kind = 'correction' WHERE id = %s", [event.pk])
+    problem = _verify().problems[0]
+    assert (problem["device"], problem["seq"], problem["event_id"]) == (str(last.uid), 1, event.pk)
+    assert "edited" in problem["message"]
