@@ -274,6 +274,7 @@ ACCREDITATIONS = [
     ("Phoenix IT Recovery Ltd", "adisa", "ADISA-AR-0562", "ADISA Certification Ltd", 400),
     ("Phoenix IT Recovery Ltd", "iso27001", "IS 803311", "LRQA", 330),
     ("Phoenix IT Recovery Ltd", "iso14001", "EMS 665120", "LRQA", 330),
+    ("Phoenix IT Recovery Ltd", "cyber_essentials", "CE-2026-30117", "IASME", 240),
     ("Black Country Renew Ltd", "adisa", "ADISA-AR-0388", "ADISA Certification Ltd", 35),
     ("Black Country Renew Ltd", "cyber_essentials_plus", "CEP-2026-71002", "IASME", 150),
     ("Black Country Renew Ltd", "waste_carrier", "CBDU214433", "Environment Agency", 900),

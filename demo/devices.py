@@ -158,41 +158,8 @@ def seed_devices(organisations, people, areas) -> int:
         _fresh(received[20]), reason="Not on the van at unloading; reported to the donor.", **tech
     )
 
-    # A second batch, pledged and waiting for collection.
-    brindley = organisations["Brindley Engineering Group"]
-    phoenix = organisations["Phoenix IT Recovery Ltd"]
-    second = Batch.objects.create(
-        region=region,
-        reference="B-2026-0002",
-        donor=brindley,
-        donor_reference="Desktop refresh 2026",
-        partner=phoenix,
-        area=next(a for a in areas.values() if a.name == "Walsall"),
-    )
-    for n in range(1, 11):
-        services.device_register(
-            region=region,
-            device_type="desktop",
-            actor=None,
-            organisation=brindley,
-            donor=brindley,
-            batch=second,
-            area_of_origin=second.area,
-            drives=[
-                DriveSpec(
-                    serial=f"WD-BR{n:04d}",
-                    model="WDC WD5000AAKX",
-                    kind="hdd",
-                    size_bytes=500 * 10**9,
-                )
-            ],
-            make="HP",
-            model="ProDesk 600 G4",
-            ram_gb=8,
-            storage_gb=500,
-            year=2018,
-            serial_number=f"CZC8{n:05d}",
-            asset_tag=f"BEG-{700 + n}",
-        )
+    from demo.donations import seed_donations
+
+    seed_donations(organisations, people, areas, first_batch=batch)
     checkpoint_create()
-    return len(devices) + 10
+    return len(devices)

@@ -190,6 +190,17 @@ def _save(devices: list[Device], events: list[CustodyEvent]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+    held = lifecycle.HOLDS_DONOR_DATA
+    progressed = {d.batch_id for d in devices if d.batch_id and d.state not in held}
+    if progressed:
+        transaction.on_commit(lambda: _batches_progressed(progressed))
+
+
+def _batches_progressed(batch_ids: set[int]) -> None:
+    """Devices of these batches no longer hold donor data: a certificate may now be complete."""
+    from donations.services import certificate_ready_check
+
+    certificate_ready_check(batch_ids)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -55,8 +55,13 @@ def get_help(request):
 @public
 def donate(request):
     region = _region_or_404()
+    from donations.matching import REQUIREMENTS
+    from donations.models import Sensitivity
+
     areas = Area.objects.filter(region=region)
-    return render(request, "public/donate.html", {"partners": accredited_itads_serving(areas)})
+    requirements = [(Sensitivity(level).label, REQUIREMENTS[level]) for level in Sensitivity.values]
+    context = {"partners": accredited_itads_serving(areas), "requirements": requirements}
+    return render(request, "public/donate.html", context)
 
 
 @public

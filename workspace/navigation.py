@@ -26,6 +26,9 @@ ITEMS = [
     ),
     ("Scan devices", "devices:bulk", {Role.ITAD_TECHNICIAN, Role.VCSE_WORKER}, False),
     ("Erasure evidence", "erasure:list", {Role.ITAD_TECHNICIAN, Role.COORDINATOR}, False),
+    ("Pledges", "donations:pledges", {Role.COORDINATOR, Role.DONOR_CONTACT}, False),
+    ("Donor registrations", "donations:registrations", {Role.COORDINATOR}, False),
+    ("Collections", "donations:collections", {Role.ITAD_TECHNICIAN}, False),
     (
         "Batches",
         "donations:list",

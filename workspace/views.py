@@ -47,6 +47,49 @@ def _coordinator(membership):
         "pending_invitations": Invitation.objects.pending()
         .filter(organisation__region=region)
         .count(),
+        **_donations_for_coordinator(region),
+    }
+
+
+def _donations_for_coordinator(region):
+    import datetime
+
+    from django.utils import timezone
+
+    from donations import matching
+    from donations.models import (
+        Collection,
+        CollectionStatus,
+        DonorRegistration,
+        Pledge,
+        PledgeStatus,
+        RegistrationStatus,
+    )
+
+    today = timezone.localdate()
+    upcoming = list(
+        Collection.objects.filter(
+            batch__region=region,
+            status__in=[CollectionStatus.REQUESTED, CollectionStatus.CONFIRMED],
+            date__lte=today + datetime.timedelta(days=60),
+        )
+        .select_related("batch", "batch__pledge", "batch__area", "partner")
+        .prefetch_related("partner__accreditations", "partner__areas_served")
+        .order_by("date")
+    )
+    # A booked collection whose partner will not be accredited on the day needs a new partner.
+    at_risk = []
+    for collection in upcoming:
+        eligibility = matching.assess(collection.partner, collection.batch, collection.date)
+        if not eligibility.eligible:
+            at_risk.append((collection, eligibility.reasons))
+    return {
+        "registrations_waiting": DonorRegistration.objects.filter(
+            region=region, status=RegistrationStatus.PENDING
+        ).count(),
+        "open_pledges": Pledge.objects.filter(region=region, status=PledgeStatus.OPEN).count(),
+        "upcoming_collections": len(upcoming),
+        "collections_at_risk": at_risk,
     }
 
 
@@ -112,7 +155,21 @@ def _itad(membership):
         "to_collect": Device.objects.filter(
             state=State.PLEDGED, batch__partner=organisation
         ).count(),
+        "collections": _collections_for(organisation),
     }
+
+
+def _collections_for(organisation):
+    from donations.models import Collection, CollectionStatus
+
+    return (
+        Collection.objects.filter(
+            partner=organisation,
+            status__in=[CollectionStatus.REQUESTED, CollectionStatus.CONFIRMED],
+        )
+        .select_related("batch", "batch__donor")
+        .order_by("date")[:10]
+    )
 
 
 HOMES = {

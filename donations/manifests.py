@@ -1,0 +1,485 @@
+"""A batch's manifest: the donor's own asset export, checked, previewed, mapped and imported whole.
+
+Reading and validating the file is `lib.manifest` (pure); this module adds what only the
+platform knows (identifiers it has seen before, the donor's remembered column mapping), keeps
+the upload between the check and the import, and writes the items in one transaction.
+
+The donor's file may hold more than Rehome needs (an Intune export names each device's user), so
+only the recognised fields are imported and the file itself is deleted once it is imported or
+discarded.
+"""
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Q
+from django.db.models.functions import Upper
+from django.utils import timezone
+
+from devices.lifecycle import State
+from devices.models import Device
+from lib import manifest as manifest_lib
+from lib.spreadsheet_safe import csv_text
+
+from .models import Batch, ColumnMapping, Manifest, ManifestItem, ManifestStatus
+from .services import identifier_key
+
+LIMITS = manifest_lib.Limits()
+# Files up to this size are checked while the donor waits; larger ones in the background.
+INLINE_BYTES = 512 * 1024
+_CHUNK = 5_000
+_MAPPABLE = set(manifest_lib.FIELDS)
+
+
+def header_key(header: str) -> str:
+    """A header as remembered: lower case letters and digits only."""
+    return re.sub(r"[^a-z0-9]+", "", header.casefold())
+
+
+# ---------------------------------------------------------------------------------------------
+# What the platform already knows.
+
+
+def existing_identifiers(batch: Batch) -> Callable[[str, list[str]], set[str]]:
+    """For lib.manifest.validate: which of a file's identifiers Rehome already holds.
+
+    Serial numbers and IMEIs are checked against every device and every other batch's manifest;
+    asset tags only against the same donor's (another organisation may use the same numbers).
+    """
+
+    def existing(field_name: str, values: list[str]) -> set[str]:
+        found: set[str] = set()
+        by_key: dict[str, list[str]] = {}
+        for value in values:
+            if value:
+                by_key.setdefault(identifier_key(value), []).append(value)
+        keys = list(by_key)
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            for key in _known(batch, field_name, chunk):
+                found.update(by_key.get(key, ()))
+        return found
+
+    return existing
+
+
+def _known(batch: Batch, field_name: str, keys: list[str]) -> set[str]:
+    others = ManifestItem.objects.exclude(batch=batch).filter(device__isnull=True)
+    if field_name == "serial_number":
+        devices = Device.objects.annotate(key=Upper("serial_number")).filter(key__in=keys)
+        items = others.filter(serial_key__in=keys).values_list("serial_key", flat=True)
+    elif field_name == "imei":
+        devices = Device.objects.annotate(key=Upper("imei")).filter(key__in=keys)
+        items = others.filter(imei__in=keys).values_list("imei", flat=True)
+    elif field_name == "asset_tag":
+        devices = Device.objects.filter(donor_id=batch.donor_id).annotate(key=Upper("asset_tag"))
+        devices = devices.filter(key__in=keys)
+        items = others.filter(batch__donor_id=batch.donor_id, asset_tag_key__in=keys)
+        items = items.values_list("asset_tag_key", flat=True)
+    else:
+        return set()
+    # Device identifiers are compared as keys too (spaces and dashes dropped).
+    known = {identifier_key(k) for k in devices.values_list("key", flat=True)}
+    return (known | set(items)) & set(keys)
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking.
+
+
+def remembered_mapping(batch: Batch) -> dict[str, str | None]:
+    """The donor's earlier answers, by header key."""
+    return {
+        m.header: (m.field or None) for m in ColumnMapping.objects.filter(donor_id=batch.donor_id)
+    }
+
+
+def parse(
+    batch: Batch,
+    content: bytes,
+    filename: str,
+    *,
+    overrides: dict | None = None,
+    default_type: str | None = None,
+):
+    """Read, recognise and validate a file for `batch`: (result, recognition) or ManifestError."""
+    table = manifest_lib.read_table(content, filename, LIMITS)
+    recognition = manifest_lib.recognise(table.headers)
+    chosen = {}
+    remembered = remembered_mapping(batch)
+    for header in table.headers:
+        key = header_key(header)
+        if key in remembered:
+            chosen[header] = remembered[key]
+    chosen.update(overrides or {})
+    if chosen:
+        recognition = manifest_lib.apply_overrides(recognition, chosen)
+    result = manifest_lib.validate(
+        table,
+        recognition.columns,
+        existing=existing_identifiers(batch),
+        default_type=default_type or None,
+        limits=LIMITS,
+    )
+    return table, recognition, result
+
+
+def _report(table, recognition, result) -> dict:
+    report = result.as_dict()
+    report["unrecognised"] = list(recognition.unrecognised)
+    report["ignored"] = list(getattr(recognition, "ignored", []))
+    report["headers"] = list(table.headers)
+    report["warnings"] = [
+        {"row": w.row, "column": w.column, "message": w.message} for w in result.warnings
+    ]
+    return report
+
+
+def _failed_report(message: str) -> dict:
+    return {
+        "rows": 0,
+        "accepted": 0,
+        "errors": [{"row": None, "column": None, "message": message}],
+        "duplicates_in_file": 0,
+        "duplicates_existing": 0,
+        "columns": {},
+        "detected_format": "",
+        "warnings": [],
+        "unrecognised": [],
+        "headers": [],
+    }
+
+
+def _refuse_if_receiving(batch: Batch) -> None:
+    if ManifestItem.objects.filter(batch=batch, device__isnull=False).exists() or (
+        Device.objects.filter(batch=batch).exclude(state=State.PLEDGED).exists()
+    ):
+        raise ValidationError(
+            "Devices of this batch have been received, so its manifest can no longer change."
+        )
+
+
+@transaction.atomic
+def manifest_upload(batch: Batch, *, filename: str, content: bytes, actor) -> Manifest:
+    """Keep an uploaded file and check it: now if it is small, in the background if not."""
+    batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    _refuse_if_receiving(batch)
+    if not content:
+        raise ValidationError({"file": "The file is empty."})
+    if len(content) > LIMITS.max_bytes:
+        raise ValidationError(
+            {"file": f"The file is larger than {LIMITS.max_bytes // (1024 * 1024)} MB; split it."}
+        )
+    # An earlier upload not yet imported is replaced by this one.
+    Manifest.objects.filter(
+        batch=batch, status__in=[ManifestStatus.CHECKING, ManifestStatus.CHECKED]
+    ).update(status=ManifestStatus.DISCARDED, content=b"")
+    manifest = Manifest.objects.create(
+        batch=batch,
+        filename=filename[:255] or "manifest",
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        uploaded_by=actor,
+    )
+    schedule_check(manifest)
+    return manifest
+
+
+def schedule_check(manifest: Manifest) -> None:
+    if manifest.size <= INLINE_BYTES:
+        manifest_check(manifest)
+    else:
+        from .tasks import check_manifest
+
+        pk = manifest.pk
+        transaction.on_commit(lambda: check_manifest.enqueue(pk))
+
+
+def manifest_check(manifest: Manifest) -> Manifest:
+    """Check the kept file and store what was found (the preview)."""
+    Manifest.objects.filter(pk=manifest.pk).update(status=ManifestStatus.CHECKING, rows_done=0)
+    content = bytes(Manifest.objects.values_list("content", flat=True).get(pk=manifest.pk))
+    try:
+        table, recognition, result = parse(
+            manifest.batch,
+            content,
+            manifest.filename,
+            overrides=manifest.overrides,
+            default_type=manifest.default_type,
+        )
+    except manifest_lib.ManifestError as error:
+        manifest.status = ManifestStatus.FAILED
+        manifest.report = _failed_report(str(error))
+        manifest.save(update_fields=["status", "report"])
+        return manifest
+    manifest.status = ManifestStatus.CHECKED
+    manifest.file_format = table.format
+    manifest.encoding = table.encoding or ""
+    manifest.detected_format = recognition.detected_format
+    manifest.columns = dict(result.columns)
+    manifest.report = _report(table, recognition, result)
+    manifest.rows_total = result.rows
+    manifest.rows_done = result.rows
+    manifest.save(
+        update_fields=[
+            "status",
+            "file_format",
+            "encoding",
+            "detected_format",
+            "columns",
+            "report",
+            "rows_total",
+            "rows_done",
+        ]
+    )
+    return manifest
+
+
+@transaction.atomic
+def manifest_remap(
+    manifest: Manifest, *, overrides: dict[str, str | None], default_type: str, actor
+) -> Manifest:
+    """The donor says what unrecognised columns hold (remembered for next time); check again."""
+    manifest = Manifest.objects.select_for_update().select_related("batch").get(pk=manifest.pk)
+    if manifest.status not in (ManifestStatus.CHECKED, ManifestStatus.FAILED):
+        raise ValidationError("This upload can no longer be changed; upload the file again.")
+    headers = set(manifest.report.get("headers", []))
+    unknown = [h for h in overrides if h not in headers]
+    if unknown:
+        raise ValidationError(f"The file has no column called {unknown[0]!r}.")
+    bad = [f for f in overrides.values() if f and f not in _MAPPABLE]
+    if bad:
+        raise ValidationError(f"Unknown field {bad[0]!r}.")
+    chosen = [f for f in overrides.values() if f]
+    doubled = {f for f in chosen if chosen.count(f) > 1}
+    if doubled:
+        field_name = sorted(doubled)[0]
+        label = manifest_lib.FIELD_LABELS[field_name]
+        raise ValidationError(f"Two columns are mapped to {label}; choose one.")
+    if default_type and default_type not in manifest_lib.DEVICE_TYPES:
+        raise ValidationError({"default_type": "Choose a device type."})
+    now = timezone.now()
+    for header, field_name in overrides.items():
+        ColumnMapping.objects.update_or_create(
+            donor_id=manifest.batch.donor_id,
+            header=header_key(header),
+            defaults={"field": field_name or "", "updated_at": now},
+        )
+    manifest.overrides = {**manifest.overrides, **overrides}
+    manifest.default_type = default_type or ""
+    manifest.save(update_fields=["overrides", "default_type"])
+    schedule_check(manifest)
+    return manifest
+
+
+@transaction.atomic
+def manifest_discard(manifest: Manifest, *, actor) -> Manifest:
+    manifest = Manifest.objects.select_for_update().get(pk=manifest.pk)
+    if manifest.status == ManifestStatus.COMMITTED:
+        raise ValidationError("An imported manifest is replaced by uploading a new one.")
+    manifest.status = ManifestStatus.DISCARDED
+    manifest.content = b""
+    manifest.save(update_fields=["status", "content"])
+    return manifest
+
+
+# ---------------------------------------------------------------------------------------------
+# Importing.
+
+
+def manifest_commit(manifest: Manifest, *, actor) -> Manifest:
+    """Import the checked upload: a small one now, a large one in the background."""
+    with transaction.atomic():
+        locked = Manifest.objects.select_for_update().get(pk=manifest.pk)
+        if locked.status != ManifestStatus.CHECKED:
+            raise ValidationError("Only a checked upload can be imported.")
+        if locked.errors:
+            raise ValidationError("Fix every problem in the file before importing it.")
+        if locked.size > INLINE_BYTES:
+            locked.status = ManifestStatus.COMMITTING
+            locked.committed_by = actor
+            locked.save(update_fields=["status", "committed_by"])
+            from .tasks import commit_manifest
+
+            pk = locked.pk
+            transaction.on_commit(lambda: commit_manifest.enqueue(pk))
+            return locked
+    manifest = commit_now(manifest, actor=actor)
+    if manifest.status != ManifestStatus.COMMITTED:
+        raise ValidationError("The file has problems now; nothing was imported.")
+    return manifest
+
+
+@transaction.atomic
+def commit_now(manifest: Manifest, *, actor) -> Manifest:
+    """Check the file again (the platform may have learnt of its devices meanwhile) and, if it
+    is still clean, replace the batch's items with it in one transaction. Otherwise nothing is
+    imported and the upload stays checked, with the problems found now."""
+    manifest = Manifest.objects.select_for_update().select_related("batch").get(pk=manifest.pk)
+    batch = Batch.objects.select_for_update().get(pk=manifest.batch_id)
+    content = bytes(manifest.content)
+    try:
+        table, recognition, result = parse(
+            batch,
+            content,
+            manifest.filename,
+            overrides=manifest.overrides,
+            default_type=manifest.default_type,
+        )
+    except manifest_lib.ManifestError as error:
+        raise ValidationError(str(error)) from error
+    _refuse_if_receiving(batch)
+    if not result.ok or not result.items:
+        # Left checked, with what is wrong now; nothing imported.
+        manifest.status = ManifestStatus.CHECKED
+        manifest.report = _report(table, recognition, result)
+        manifest.save(update_fields=["status", "report"])
+        return manifest
+    store(batch, manifest, result.items)
+    manifest.status = ManifestStatus.COMMITTED
+    manifest.committed_at = timezone.now()
+    manifest.committed_by = actor
+    manifest.content = b""
+    manifest.report = _report(table, recognition, result)
+    manifest.rows_done = manifest.rows_total = result.rows
+    manifest.save()
+    return manifest
+
+
+def store(batch: Batch, manifest: Manifest, items: Iterable) -> int:
+    """Replace the batch's expected items with `items`, in the caller's transaction."""
+    ManifestItem.objects.filter(batch=batch).delete()
+    Manifest.objects.filter(batch=batch, status=ManifestStatus.COMMITTED).exclude(
+        pk=manifest.pk
+    ).update(status=ManifestStatus.DISCARDED)
+    rows = [
+        (
+            batch.pk,
+            manifest.pk,
+            item.row,
+            item.serial_number or "",
+            item.asset_tag or "",
+            item.imei or "",
+            item.device_type or "other",
+            item.make or "",
+            item.model or "",
+            item.cpu or "",
+            item.ram_gb,
+            item.storage_gb,
+            item.year,
+            str(item.screen_inches) if item.screen_inches is not None else None,
+            item.notes or "",
+            identifier_key(item.serial_number or ""),
+            identifier_key(item.asset_tag or ""),
+        )
+        for item in items
+    ]
+    columns = [
+        "batch_id",
+        "manifest_id",
+        "row",
+        "serial_number",
+        "asset_tag",
+        "imei",
+        "device_type",
+        "make",
+        "model",
+        "cpu",
+        "ram_gb",
+        "storage_gb",
+        "year",
+        "screen_inches",
+        "notes",
+        "serial_key",
+        "asset_tag_key",
+    ]
+    _insert(ManifestItem._meta.db_table, columns, rows)
+    return len(rows)
+
+
+def _insert(table: str, columns: list[str], rows: list[tuple]) -> None:
+    """Many rows at once: COPY on PostgreSQL, one prepared INSERT run for all on SQLite.
+
+    The ORM's bulk_create builds an object per row first, which costs more than the insert.
+    """
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            copy_sql = f"COPY {quote(table)} ({names}) FROM STDIN"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"  # noqa: S608
+            cursor.executemany(sql, rows)
+
+
+def import_file(
+    batch: Batch,
+    content: bytes,
+    filename: str,
+    *,
+    actor=None,
+    overrides: dict | None = None,
+    default_type: str | None = None,
+    dry_run: bool = False,
+):
+    """Check a file and, when it is clean and not a dry run, import it: (result, recognition).
+
+    What the command and the API use: no preview step, the same checks, all or nothing.
+    """
+    with transaction.atomic():
+        table, recognition, result = parse(
+            batch, content, filename, overrides=overrides, default_type=default_type
+        )
+        if dry_run or not result.ok or not result.items:
+            return result, recognition, None
+        batch = Batch.objects.select_for_update().get(pk=batch.pk)
+        _refuse_if_receiving(batch)
+        manifest = Manifest.objects.create(
+            batch=batch,
+            filename=filename[:255] or "manifest",
+            content=b"",
+            sha256=hashlib.sha256(content).hexdigest(),
+            size=len(content),
+            uploaded_by=actor,
+            status=ManifestStatus.COMMITTED,
+            file_format=table.format,
+            encoding=table.encoding or "",
+            detected_format=recognition.detected_format,
+            columns=dict(result.columns),
+            overrides=overrides or {},
+            default_type=default_type or "",
+            report=_report(table, recognition, result),
+            rows_total=result.rows,
+            rows_done=result.rows,
+            committed_at=timezone.now(),
+            committed_by=actor,
+        )
+        store(batch, manifest, result.items)
+        return result, recognition, manifest
+
+
+def problems_csv(manifest: Manifest) -> str:
+    """Every problem of an upload as CSV (cells neutralised against formula injection)."""
+    rows = [
+        (e.get("row") or "", e.get("column") or "", e.get("message", ""))
+        for e in manifest.report.get("errors", [])
+    ]
+    rows += [
+        (w.get("row") or "", w.get("column") or "", "Warning: " + w.get("message", ""))
+        for w in manifest.report.get("warnings", [])
+    ]
+    return csv_text(["Row", "Column", "Problem"], rows)
+
+
+def items_matching(batch: Batch, key: str):
+    return ManifestItem.objects.filter(batch=batch).filter(
+        Q(serial_key=key) | Q(asset_tag_key=key) | Q(imei=key)
+    )

@@ -1,0 +1,394 @@
+"""The donor journey's services: registration, pledges, partner matching, collections, receipt
+against the manifest, reconciliation and the milestone emails."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import Invitation
+from devices.lifecycle import State
+from devices.models import Device
+from donations import manifests, matching, services
+from donations.models import (
+    Collection,
+    CollectionStatus,
+    DonorRegistration,
+    ManifestItem,
+    PartnerChoice,
+    PledgeStatus,
+    RegistrationStatus,
+)
+from organisations.services import accreditation_add, organisation_create
+
+TODAY = timezone.localdate()
+SOON = TODAY + datetime.timedelta(days=7)
+
+MANIFEST = (
+    b"Asset Tag,Serial,Manufacturer,Model,Category\r\n"
+    b"MM-1,SER-0001,Lenovo,ThinkPad T480,Laptops\r\n"
+    b"MM-2,SER-0002,Lenovo,ThinkPad T480,Laptops\r\n"
+    b"MM-3,SER-0003,Apple,iPad Air,Tablets\r\n"
+)
+
+
+@pytest.fixture
+def donation(personas, areas, django_capture_on_commit_callbacks):
+    """A pledge from the personas' donor, with a partner able to take it."""
+    accreditation_add(
+        organisation=personas.itad_org,
+        scheme="cyber_essentials_plus",
+        number="CEP-1",
+        expires_on=TODAY + datetime.timedelta(days=300),
+    )
+    pledge = services.pledge_create(
+        donor=personas.donor_org,
+        actor=personas.donor,
+        area=areas["Birmingham"],
+        sites="Midland Mutual House, 1 Colmore Row, Birmingham B3 2BJ",
+        earliest_collection=TODAY,
+        counts={"laptop": 2, "tablet": 1},
+        sensitivity="standard",
+        contact_name="Facilities desk",
+        contact_email="facilities@midland-mutual.example",
+    )
+    return pledge, pledge.batches.get()
+
+
+def _import(batch, content=MANIFEST, actor=None):
+    result, _, manifest = manifests.import_file(batch, content, "assets.csv", actor=actor)
+    assert result.ok, result.as_dict()
+    return manifest
+
+
+def _collected(batch, personas):
+    services.partner_choose(
+        batch,
+        personas.itad_org,
+        reason="Serves Birmingham",
+        collection_date=SOON,
+        actor=personas.donor,
+    )
+    collection = services.collection_book(
+        batch, date=SOON, site="Colmore Row", actor=personas.donor
+    )
+    services.collection_confirm(
+        collection, actor=personas.technician, organisation=personas.itad_org
+    )
+    return collection
+
+
+# --- Registration ---------------------------------------------------------------------------
+
+
+def test_a_registration_becomes_a_donor_with_an_invited_admin(personas, areas, mailoutbox):
+    registration = services.registration_submit(
+        region=personas.region,
+        areas=[areas["Coventry"]],
+        organisation_name="Coventry Building Supplies",
+        contact_name="Priya Patel",
+        contact_email="it@cbs.example",
+    )
+    organisation = services.registration_approve(registration, actor=personas.coordinator)
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.APPROVED
+    assert organisation.is_donor
+    assert list(organisation.areas_served.all()) == [areas["Coventry"]]
+    invitation = Invitation.objects.get(organisation=organisation)
+    assert (invitation.email, invitation.role, invitation.is_admin) == (
+        "it@cbs.example",
+        "donor_contact",
+        True,
+    )
+    with pytest.raises(ValidationError, match="already been decided"):
+        services.registration_approve(registration, actor=personas.coordinator)
+
+
+def test_declining_needs_a_reason_and_tells_the_organisation(
+    personas, areas, django_capture_on_commit_callbacks
+):
+    registration = services.registration_submit(
+        region=personas.region,
+        areas=[areas["Coventry"]],
+        organisation_name="Not Really Ltd",
+        contact_name="Sam",
+        contact_email="sam@notreally.example",
+    )
+    with pytest.raises(ValidationError):
+        services.registration_decline(registration, actor=personas.coordinator, note=" ")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_decline(
+            registration, actor=personas.coordinator, note="We only take devices from employers."
+        )
+    assert DonorRegistration.objects.get().status == RegistrationStatus.DECLINED
+    assert any("only take devices" in m.body for m in mail.outbox)
+
+
+# --- Pledges --------------------------------------------------------------------------------
+
+
+def test_a_pledge_gets_references_lines_and_its_first_batch(donation):
+    pledge, batch = donation
+    assert pledge.reference == f"P-{TODAY.year}-0001"
+    assert batch.reference.startswith(f"B-{TODAY.year}-")
+    assert pledge.expected_total == 3
+    assert batch.site == "Midland Mutual House, 1 Colmore Row, Birmingham B3 2BJ"
+
+
+def test_a_pledge_refuses_past_dates_unknown_types_and_no_devices(personas, areas):
+    common = {
+        "donor": personas.donor_org,
+        "actor": personas.donor,
+        "area": areas["Birmingham"],
+        "sites": "HQ",
+        "sensitivity": "standard",
+        "contact_name": "Desk",
+        "contact_email": "desk@example.org",
+    }
+    with pytest.raises(ValidationError, match="today or a later date"):
+        services.pledge_create(
+            earliest_collection=TODAY - datetime.timedelta(days=1), counts={"laptop": 1}, **common
+        )
+    with pytest.raises(ValidationError, match="toaster"):
+        services.pledge_create(earliest_collection=TODAY, counts={"toaster": 1}, **common)
+    with pytest.raises(ValidationError, match="at least one type"):
+        services.pledge_create(earliest_collection=TODAY, counts={"laptop": 0}, **common)
+
+
+def test_withdrawing_a_pledge_cancels_its_collections(donation, personas):
+    pledge, batch = donation
+    collection = _collected(batch, personas)
+    services.pledge_withdraw(pledge, actor=personas.donor, reason="Refresh postponed")
+    pledge.refresh_from_db()
+    collection.refresh_from_db()
+    assert pledge.status == PledgeStatus.WITHDRAWN
+    assert collection.status == CollectionStatus.CANCELLED
+
+
+# --- Partner matching -----------------------------------------------------------------------
+
+
+def test_only_partners_serving_the_area_with_valid_accreditations_are_eligible(
+    donation, personas, areas
+):
+    _, batch = donation
+    elsewhere = organisation_create(
+        region=personas.region, name="Dudley Data", kinds=["itad"], areas_served=[areas["Dudley"]]
+    )
+    for scheme in ("adisa", "cyber_essentials_plus"):
+        accreditation_add(
+            organisation=elsewhere,
+            scheme=scheme,
+            number=f"DD-{scheme}",
+            expires_on=TODAY + datetime.timedelta(days=300),
+        )
+    unaccredited = organisation_create(
+        region=personas.region, name="Brum Bits", kinds=["itad"], areas_served=[areas["Birmingham"]]
+    )
+    offered = {e.partner.name: e for e in matching.partners_for(batch, SOON)}
+    assert offered["Forge Tech Reuse"].eligible
+    assert offered["Dudley Data"].reasons == ["does not serve Birmingham."]
+    assert len(offered[unaccredited.name].reasons) == 2
+    with pytest.raises(ValidationError, match="does not serve Birmingham"):
+        services.partner_choose(
+            batch, elsewhere, reason="Cheapest", collection_date=SOON, actor=personas.donor
+        )
+
+
+def test_an_accreditation_expiring_before_the_collection_blocks_the_partner(donation, personas):
+    _, batch = donation
+    personas.itad_org.accreditations.filter(scheme="adisa").update(
+        expires_on=SOON - datetime.timedelta(days=1)
+    )
+    eligibility = matching.assess(personas.itad_org, batch, SOON)
+    assert not eligibility.eligible
+    assert "expired on" in eligibility.reasons[0]
+    # Still fine for a collection before it lapses, with a warning that it lapses soon.
+    early = matching.assess(personas.itad_org, batch, TODAY)
+    assert early.eligible
+    assert early.expiring
+
+
+def test_higher_sensitivity_needs_more_accreditations(donation, personas):
+    pledge, batch = donation
+    pledge.sensitivity = "high"
+    pledge.save()
+    batch.refresh_from_db()
+    eligibility = matching.assess(personas.itad_org, batch, SOON)
+    assert eligibility.reasons == ["ISO/IEC 27001 information security: none held."]
+
+
+def test_the_choice_and_its_reason_are_recorded(donation, personas):
+    _, batch = donation
+    with pytest.raises(ValidationError, match="Say why"):
+        services.partner_choose(
+            batch, personas.itad_org, reason="", collection_date=SOON, actor=personas.donor
+        )
+    services.partner_choose(
+        batch, personas.itad_org, reason="Nearest", collection_date=SOON, actor=personas.donor
+    )
+    batch.refresh_from_db()
+    choice = PartnerChoice.objects.get()
+    assert (batch.partner, batch.partner_reason) == (personas.itad_org, "Nearest")
+    assert choice.eligible == ["Forge Tech Reuse"]
+
+
+# --- Collections ----------------------------------------------------------------------------
+
+
+def test_a_collection_is_booked_confirmed_by_the_partner_and_the_donor_told(
+    donation, personas, django_capture_on_commit_callbacks, mailoutbox
+):
+    _, batch = donation
+    with pytest.raises(ValidationError, match="Choose the partner"):
+        services.collection_book(batch, date=SOON, site="HQ", actor=personas.donor)
+    services.partner_choose(
+        batch, personas.itad_org, reason="Nearest", collection_date=SOON, actor=personas.donor
+    )
+    collection = services.collection_book(batch, date=SOON, site="HQ", actor=personas.donor)
+    with pytest.raises(ValidationError, match="already has a collection"):
+        services.collection_book(batch, date=SOON, site="HQ", actor=personas.donor)
+    with pytest.raises(ValidationError, match="Only the collecting partner"):
+        services.collection_confirm(
+            collection, actor=personas.donor, organisation=personas.donor_org
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.collection_confirm(
+            collection, actor=personas.technician, organisation=personas.itad_org
+        )
+    assert Collection.objects.get().status == CollectionStatus.CONFIRMED
+    confirmed = [m for m in mail.outbox if m.subject.startswith("Collection confirmed")]
+    assert confirmed
+    assert "donor@example.org" in confirmed[0].to
+    assert "facilities@midland-mutual.example" in confirmed[0].to
+
+
+def test_a_collection_date_after_an_accreditation_lapses_is_refused(donation, personas):
+    _, batch = donation
+    services.partner_choose(
+        batch, personas.itad_org, reason="Nearest", collection_date=SOON, actor=personas.donor
+    )
+    personas.itad_org.accreditations.filter(scheme="adisa").update(expires_on=SOON)
+    later = SOON + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError, match="cannot collect on that date"):
+        services.collection_book(batch, date=later, site="HQ", actor=personas.donor)
+
+
+# --- Receipt and reconciliation -------------------------------------------------------------
+
+
+def test_receiving_against_the_manifest_registers_received_devices(donation, personas):
+    _, batch = donation
+    _import(batch)
+    _collected(batch, personas)
+    report = services.receive_scan(
+        batch,
+        ["SER-0001", "mm-2", "SER-0001", "NOT-ON-LIST"],
+        actor=personas.technician,
+        organisation=personas.itad_org,
+    )
+    outcomes = [(o.identifier, o.outcome) for o in report.outcomes]
+    assert outcomes == [
+        ("SER-0001", "received"),
+        ("mm-2", "received"),
+        ("NOT-ON-LIST", "unexpected"),
+    ]
+    device = Device.objects.get(serial_number="SER-0001")
+    assert (device.state, device.custodian, device.batch) == (
+        State.RECEIVED,
+        personas.itad_org,
+        batch,
+    )
+    assert ManifestItem.objects.get(row=2).device == device
+    # Scanning again says so and creates nothing.
+    again = services.receive_scan(
+        batch, ["SER-0001"], actor=personas.technician, organisation=personas.itad_org
+    )
+    assert again.outcomes[0].outcome == "already"
+    assert Device.objects.filter(batch=batch).count() == 2
+
+
+def test_reconciliation_shows_received_missing_and_unexpected(
+    donation, personas, django_capture_on_commit_callbacks, mailoutbox
+):
+    _, batch = donation
+    _import(batch)
+    _collected(batch, personas)
+    services.receive_scan(
+        batch,
+        ["SER-0001", "SER-0002", "EXTRA-9"],
+        actor=personas.technician,
+        organisation=personas.itad_org,
+        unexpected_type="laptop",
+    )
+    summary = services.reconciliation(batch)
+    assert [i.serial_number for i in summary.received] == ["SER-0001", "SER-0002"]
+    assert [i.serial_number for i in summary.missing] == ["SER-0003"]
+    assert [d.serial_number for d in summary.unexpected] == ["EXTRA-9"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.receiving_close(batch, actor=personas.technician, organisation=personas.itad_org)
+    received = [m for m in mail.outbox if m.subject.startswith("Batch received")]
+    assert received
+    assert "Missing: 1" in received[0].body
+    assert "Not on your list: 1" in received[0].body
+    with pytest.raises(ValidationError, match="Receiving was closed"):
+        services.receive_scan(
+            batch, ["SER-0003"], actor=personas.technician, organisation=personas.itad_org
+        )
+
+
+def test_only_the_partner_receives_and_only_after_a_confirmed_collection(lab, donation, personas):
+    _, batch = donation
+    _import(batch)
+    with pytest.raises(ValidationError, match="Only the batch's partner"):
+        services.receive_scan(
+            batch, ["SER-0001"], actor=lab.rival_technician, organisation=lab.rival_itad
+        )
+    services.partner_choose(
+        batch, personas.itad_org, reason="Nearest", collection_date=SOON, actor=personas.donor
+    )
+    with pytest.raises(ValidationError, match="no confirmed collection"):
+        services.receive_scan(
+            batch, ["SER-0001"], actor=personas.technician, organisation=personas.itad_org
+        )
+
+
+def test_the_certificate_ready_email_goes_when_no_device_holds_data(
+    donation, personas, django_capture_on_commit_callbacks, mailoutbox
+):
+    from demo.erasure_logs import nwipe_log
+    from devices.services import DriveSpec, drive_add
+    from erasure.services import import_evidence
+
+    _, batch = donation
+    _import(batch, b"Serial,Category\nSER-0001,Laptop\n")
+    _collected(batch, personas)
+    services.receive_scan(
+        batch, ["SER-0001"], actor=personas.technician, organisation=personas.itad_org
+    )
+    tech, itad = personas.technician, personas.itad_org
+    drive_add(Device.objects.get(), DriveSpec(serial="DRIVE-CERT-1"), actor=tech, organisation=itad)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.receiving_close(batch, actor=tech, organisation=itad)
+    assert not [m for m in mail.outbox if "certificate ready" in m.subject.lower()]
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_evidence(
+            nwipe_log(["DRIVE-CERT-1"]), "wipe.log", organisation=itad, actor=tech
+        )
+    assert result.moved, result.as_dict()
+    batch.refresh_from_db()
+    assert batch.certificate_ready_at is not None
+    assert [m for m in mail.outbox if "certificate ready" in m.subject.lower()]
+
+
+def test_the_manifest_cannot_change_once_devices_are_received(donation, personas):
+    _, batch = donation
+    _import(batch)
+    _collected(batch, personas)
+    services.receive_scan(
+        batch, ["SER-0001"], actor=personas.technician, organisation=personas.itad_org
+    )
+    with pytest.raises(ValidationError, match="no longer change"):
+        manifests.import_file(batch, MANIFEST, "again.csv")

@@ -1,0 +1,340 @@
+"""The donor journey's pages, their API and the import command: what each user sees and may do."""
+
+import datetime
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from api.services import api_token_create
+from conftest import make_user
+from donations import services
+from donations.models import (
+    ColumnMapping,
+    DonorRegistration,
+    Manifest,
+    ManifestItem,
+    ManifestStatus,
+)
+from organisations.services import accreditation_add, membership_create, organisation_create
+
+TODAY = timezone.localdate()
+
+MANIFEST_WITH_PROBLEMS = (
+    b"Asset #,S/N,Make,Model,Kit,Condition\r\n"
+    b"BG-1,SN-0001,Dell,Latitude 5490,laptop,good\r\n"
+    b",,Dell,Latitude 5490,laptop,good\r\n"
+    b"BG-3,SN-0001,Dell,Latitude 5490,laptop,fair\r\n"
+)
+
+
+@pytest.fixture
+def pledged(personas, areas):
+    accreditation_add(
+        organisation=personas.itad_org,
+        scheme="cyber_essentials_plus",
+        number="CEP-PAGES",
+        expires_on=TODAY + datetime.timedelta(days=200),
+    )
+    pledge = services.pledge_create(
+        donor=personas.donor_org,
+        actor=personas.donor,
+        area=areas["Birmingham"],
+        sites="HQ, 1 Colmore Row",
+        earliest_collection=TODAY,
+        counts={"laptop": 3},
+        sensitivity="standard",
+        contact_name="Desk",
+        contact_email="desk@example.org",
+    )
+    return pledge, pledge.batches.get()
+
+
+@pytest.fixture
+def other_donor(personas, areas):
+    org = organisation_create(
+        region=personas.region, name="Other Donor plc", kinds=["donor"], areas_served=[]
+    )
+    user = make_user("other-donor@example.org", "Olly Other")
+    membership_create(user=user, organisation=org, role="donor_contact", is_admin=True)
+    return user
+
+
+def _upload(client, batch, content, name="assets.csv"):
+    upload = io.BytesIO(content)
+    upload.name = name
+    return client.post(
+        reverse("donations:manifest_upload", args=[batch.reference]), {"file": upload}
+    )
+
+
+def test_the_public_can_register_to_donate(client, personas, areas):
+    response = client.get(reverse("public:donate"))
+    assert reverse("donations:register") in response.content.decode()
+    response = client.post(
+        reverse("donations:register"),
+        {
+            "organisation_name": "Solihull Widgets",
+            "areas": [areas["Solihull"].pk],
+            "contact_name": "Sue",
+            "contact_email": "sue@widgets.example",
+        },
+    )
+    assert response.status_code == 200
+    assert "Registration sent" in response.content.decode()
+    assert DonorRegistration.objects.get().organisation_name == "Solihull Widgets"
+
+
+def test_a_registration_with_mistakes_says_what_is_wrong(client, personas):
+    response = client.post(reverse("donations:register"), {"organisation_name": "X"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Choose" in body or "required" in body
+    assert not DonorRegistration.objects.exists()
+
+
+def test_the_coordinator_approves_a_registration_from_the_list(client, personas, areas):
+    registration = services.registration_submit(
+        region=personas.region,
+        areas=[areas["Dudley"]],
+        organisation_name="Dudley Foundry",
+        contact_name="Dev",
+        contact_email="dev@foundry.example",
+    )
+    client.force_login(personas.coordinator)
+    assert "Dudley Foundry" in client.get(reverse("donations:registrations")).content.decode()
+    client.post(
+        reverse("donations:registration_decide", args=[registration.pk]), {"decision": "approve"}
+    )
+    registration.refresh_from_db()
+    assert registration.organisation.is_donor
+
+
+def test_a_donor_pledges_from_the_form(client, personas, areas):
+    client.force_login(personas.donor)
+    response = client.post(
+        reverse("donations:pledge_new"),
+        {
+            "area": areas["Birmingham"].pk,
+            "sites": "HQ",
+            "earliest_collection": TODAY.isoformat(),
+            "count_laptop": "12",
+            "count_smartphone": "3",
+            "sensitivity": "personal",
+            "contact_name": "Desk",
+            "contact_email": "desk@example.org",
+        },
+    )
+    assert response.status_code == 302
+    pledge = personas.donor_org.pledges.get()
+    assert pledge.expected_total == 15
+    assert response["Location"] == reverse(
+        "donations:detail", args=[pledge.batches.get().reference]
+    )
+
+
+def test_upload_with_an_unknown_column_and_errors_then_map_fix_and_import(
+    client, personas, pledged
+):
+    _, batch = pledged
+    client.force_login(personas.donor)
+    response = _upload(client, batch, MANIFEST_WITH_PROBLEMS)
+    manifest = Manifest.objects.get()
+    assert response["Location"] == reverse(
+        "donations:manifest", args=[batch.reference, manifest.pk]
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "Not recognised" in page  # "Kit" and "Condition"
+    report = manifest.report if manifest.report else {}
+    assert manifest.status == ManifestStatus.CHECKED
+    rows = {(e["row"], e["column"]) for e in report["errors"]}
+    assert any(r == 3 for r, _ in rows)  # no serial number, IMEI or asset tag on row 3
+    assert (4, "S/N") in rows  # SN-0001 again on row 4
+    # The problems download as CSV.
+    problems = client.get(
+        reverse("donations:manifest_problems", args=[batch.reference, manifest.pk])
+    )
+    assert problems["Content-Type"].startswith("text/csv")
+    assert b"Row,Column,Problem" in problems.content
+    # Import is refused while problems remain.
+    client.post(reverse("donations:manifest_commit", args=[batch.reference, manifest.pk]))
+    assert not ManifestItem.objects.exists()
+    # Map "Kit" to the device type, ignore "Condition"; the answer is remembered for the donor.
+    headers = report["headers"]
+    data = {f"column_{i}": (manifest.columns.get(h) or "") for i, h in enumerate(headers)}
+    data[f"column_{headers.index('Kit')}"] = "device_type"
+    client.post(reverse("donations:manifest_map", args=[batch.reference, manifest.pk]), data)
+    assert ColumnMapping.objects.filter(donor=personas.donor_org, field="device_type").exists()
+    # Fix the file and upload it again: the remembered mapping applies without asking.
+    fixed = (
+        b"Asset #,S/N,Make,Model,Kit,Condition\r\n"
+        b"BG-1,SN-0001,Dell,Latitude 5490,laptop,good\r\n"
+        b"BG-2,SN-0002,Dell,Latitude 5490,laptop,good\r\n"
+        b"BG-3,SN-0003,Dell,Latitude 5490,laptop,fair\r\n"
+    )
+    _upload(client, batch, fixed, "assets-fixed.csv")
+    again = Manifest.objects.exclude(pk=manifest.pk).get()
+    assert again.errors == []
+    assert again.columns["Kit"] == "device_type"
+    response = client.post(reverse("donations:manifest_commit", args=[batch.reference, again.pk]))
+    again.refresh_from_db()
+    assert again.status == ManifestStatus.COMMITTED
+    assert bytes(again.content) == b""  # the donor's file is not kept once imported
+    assert list(ManifestItem.objects.values_list("serial_number", flat=True).order_by("row")) == [
+        "SN-0001",
+        "SN-0002",
+        "SN-0003",
+    ]
+
+
+def test_another_donor_cannot_see_the_pledge_batch_or_manifest(
+    client, personas, pledged, other_donor
+):
+    pledge, batch = pledged
+    client.force_login(personas.donor)
+    _upload(client, batch, b"Serial,Type\nX-1,laptop\n")
+    manifest = Manifest.objects.get()
+    client.force_login(other_donor)
+    for url in (
+        reverse("donations:pledge", args=[pledge.reference]),
+        reverse("donations:detail", args=[batch.reference]),
+        reverse("donations:manifest", args=[batch.reference, manifest.pk]),
+        reverse("donations:manifest_problems", args=[batch.reference, manifest.pk]),
+        reverse("donations:partner", args=[batch.reference]),
+        reverse("donations:reconciliation_csv", args=[batch.reference]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert pledge.reference not in client.get(reverse("donations:pledges")).content.decode()
+    response = _upload(client, batch, b"Serial,Type\nX-2,laptop\n")
+    assert response.status_code == 404
+    assert Manifest.objects.count() == 1
+
+
+def test_the_partner_page_offers_only_eligible_partners_with_reasons(
+    client, personas, pledged, areas
+):
+    _, batch = pledged
+    organisation_create(
+        region=personas.region, name="Far Away Data", kinds=["itad"], areas_served=[areas["Dudley"]]
+    )
+    client.force_login(personas.donor)
+    page = client.get(reverse("donations:partner", args=[batch.reference])).content.decode()
+    assert "Far Away Data" in page
+    assert "does not serve Birmingham." in page
+    response = client.post(
+        reverse("donations:partner", args=[batch.reference]),
+        {
+            "partner": personas.itad_org.pk,
+            "collection_date": TODAY.isoformat(),
+            "reason": "Closest to HQ",
+        },
+    )
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.partner == personas.itad_org
+
+
+def test_the_itad_confirms_receives_and_reconciles(client, personas, pledged):
+    from donations import manifests
+
+    _, batch = pledged
+    manifests.import_file(batch, b"Serial,Type\nR-1,laptop\nR-2,laptop\n", "m.csv")
+    services.partner_choose(
+        batch, personas.itad_org, reason="Near", collection_date=TODAY, actor=personas.donor
+    )
+    collection = services.collection_book(batch, date=TODAY, site="HQ", actor=personas.donor)
+    client.force_login(personas.technician)
+    page = client.get(reverse("donations:collections")).content.decode()
+    assert batch.reference in page
+    client.post(reverse("donations:collection_act", args=[collection.pk, "confirm"]))
+    response = client.post(
+        reverse("donations:receive", args=[batch.reference]),
+        {"identifiers": "R-1\nZZ-9", "unexpected_type": ""},
+    )
+    body = response.content.decode()
+    assert "Received" in body
+    assert "Not on the manifest" in body
+    client.post(reverse("donations:receiving_close", args=[batch.reference]))
+    page = client.get(reverse("donations:reconciliation", args=[batch.reference])).content.decode()
+    assert "R-2" in page  # missing
+    client.force_login(personas.donor)
+    report = client.get(reverse("donations:reconciliation_csv", args=[batch.reference]))
+    assert b"missing" in report.content
+
+
+def test_api_reads_a_batch_and_imports_a_manifest_all_or_nothing(client, personas, pledged):
+    _, batch = pledged
+    _, secret = api_token_create(membership=personas.membership(personas.donor), name="Assets")
+    auth = {"Authorization": f"Bearer {secret}"}
+    url = reverse("api:manifest_upload", kwargs={"reference": batch.reference})
+    bad = io.BytesIO(b"Serial,Type\nA-1,laptop\nA-1,laptop\n")
+    bad.name = "bad.csv"
+    response = client.post(url, {"file": bad}, headers=auth)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["row"] == 3
+    assert not ManifestItem.objects.exists()
+    good = io.BytesIO(b"Serial,Type\nA-1,laptop\nA-2,tablet\n")
+    good.name = "good.csv"
+    response = client.post(url, {"file": good}, headers=auth)
+    assert response.status_code == 201, response.content
+    detail = client.get(
+        reverse("api:batch_detail", kwargs={"reference": batch.reference}), headers=auth
+    ).json()
+    assert detail["expected_devices"] == 2
+    _, outsider = api_token_create(membership=personas.membership(personas.charlie), name="No")
+    another = io.BytesIO(b"Serial,Type\nA-3,laptop\n")
+    another.name = "another.csv"
+    refused = client.post(url, {"file": another}, headers={"Authorization": f"Bearer {outsider}"})
+    assert refused.status_code == 404
+    assert ManifestItem.objects.count() == 2
+    refused = client.get(
+        reverse("api:batch_detail", kwargs={"reference": batch.reference}),
+        headers={"Authorization": f"Bearer {outsider}"},
+    )
+    assert refused.status_code == 404
+
+
+def test_import_manifest_command_json_and_exit_status(personas, pledged, tmp_path):
+    _, batch = pledged
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"Serial,Type\nB-1,laptop\nB-1,toaster\n")
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exit_:
+        call_command(
+            "import_manifest", str(bad), "--donor", personas.donor_org.slug, "--json", stdout=out
+        )
+    assert exit_.value.code == 2
+    report = json.loads(out.getvalue())
+    assert set(report) >= {
+        "rows",
+        "accepted",
+        "errors",
+        "duplicates_in_file",
+        "duplicates_existing",
+        "columns",
+        "detected_format",
+    }
+    assert report["columns"] == {"Serial": "serial_number", "Type": "device_type"}
+    assert {e["row"] for e in report["errors"]} == {3}
+    assert not ManifestItem.objects.exists()
+    good = tmp_path / "good.csv"
+    good.write_bytes(b"Serial,Type\nB-1,laptop\nB-2,desktop\n")
+    out = io.StringIO()
+    call_command(
+        "import_manifest",
+        str(good),
+        "--donor",
+        personas.donor_org.slug,
+        "--batch",
+        batch.reference,
+        "--dry-run",
+        "--json",
+        stdout=out,
+    )
+    assert json.loads(out.getvalue())["accepted"] == 2
+    assert not ManifestItem.objects.exists()
+    call_command("import_manifest", str(good), "--donor", personas.donor_org.slug, stdout=out)
+    assert ManifestItem.objects.filter(batch=batch).count() == 2

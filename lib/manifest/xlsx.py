@@ -1,0 +1,410 @@
+"""Read an Excel workbook (.xlsx) safely: checks first, then python-calamine.
+
+A workbook is a zip of XML parts, and a hostile one can claim anything. Before calamine parses
+a byte, `read_workbook`:
+
+1. names what the zip really is when it is not an .xlsx (.ods, .numbers, .xlsb, Word…);
+2. refuses a zip with too many parts, encrypted parts or unusual compression, parts whose
+   declared sizes add up to more than the limit, and large parts compressed more than
+   `max_xlsx_ratio`-fold (the shape of a zip bomb);
+3. inflates every part with zlib, never past its declared size, to prove the declarations true
+   (a zip can lie, and calamine would believe it);
+4. streams the chosen sheet's XML to find how far its cells reach, because calamine allocates a
+   dense grid from the first cell to the last: two cells at A1 and XFD1048576 would ask for 17
+   billion cells. It refuses sheets past the row, column or cell limits, and notes every formula
+   cell (an `<f>` element) by row and column.
+
+The sheet read is the first visible worksheet with data, else the first hidden one with data.
+"""
+
+import datetime
+import io
+import posixpath
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from xml.etree import ElementTree
+
+import python_calamine
+
+from lib.manifest import messages
+from lib.manifest.model import Limits, ManifestError, column_letter
+
+WORKBOOK = "xl/workbook.xml"
+WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+OTHER_ZIPS = (
+    ("xl/workbook.bin", "a binary Excel workbook (.xlsb)"),
+    ("Index/Document.iwa", "an Apple Numbers spreadsheet"),
+    ("word/document.xml", "a Word document"),
+    ("ppt/presentation.xml", "a PowerPoint presentation"),
+)
+CHUNK = 1 << 20
+MAX_CARRY = 16 << 20
+RATIO_FROM_BYTES = 1 << 20
+_LOCAL_HEADER = struct.Struct("<4s22xHH")
+
+# A cell start tag without ` r="` straight after its name: a writer that omits positions or puts
+# them elsewhere. Such sheets get the slow, exact scan.
+_CELL_WITHOUT_POSITION = re.compile(rb'<c(?! r=")(?=[\s>/])')
+_PREFIXED_CELL_WITHOUT_POSITION = re.compile(rb'<[\w.-]+:c(?! r=")(?=[\s>/])')
+_TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?(row|c|f)(?=[\s>/])([^>]*)>")
+_POSITION = re.compile(rb"(?:^|\s)r\s*=\s*[\"']([A-Za-z]*)(\d*)")
+_STANDARD_POSITION = re.compile(rb' r="([A-Za-z]*)(\d*)"')
+_ANY_POSITION = re.compile(rb"\sr\s*=\s*[\"']([A-Za-z]*)(\d*)")
+# Past this, a row or column reference is simply too far; it is not worth computing exactly.
+_TOO_FAR = 10**9
+
+
+@dataclass
+class Sheet:
+    """The chosen sheet: its cells as text, row by row, and where its formula cells are."""
+
+    name: str
+    records: Iterator[tuple[int, list[str]]]
+    first_column: int
+    formulas: list[tuple[int, int]]
+
+
+def read_workbook(data: bytes, limits: Limits, header_slack: int) -> Sheet | None:
+    """The first worksheet with data, or None when the workbook has none. Raises ManifestError.
+
+    `header_slack` is how many rows may come before the header: a sheet may reach row
+    max_rows + 1 + header_slack.
+    """
+    archive = _open(data)
+    names = set(archive.namelist())
+    _check_parts(data, archive, limits)
+    _refuse_other_formats(archive, names)
+    sheets = [(name, path) for name, path in _worksheets(archive) if path in names]
+    if not sheets:
+        return None
+    workbook = _calamine(python_calamine.CalamineWorkbook.from_object, io.BytesIO(data))
+    for name, path in sheets:
+        formulas = _scan(archive, path, name, limits, limits.max_rows + 1 + header_slack)
+        sheet = _calamine(workbook.get_sheet_by_name, name)
+        if sheet.start is None:
+            continue
+        return Sheet(name, _records(sheet), sheet.start[1], formulas)
+    return None
+
+
+def _damaged(detail: str) -> ManifestError:
+    return ManifestError(messages.XLSX_DAMAGED.format(detail=detail))
+
+
+def _open(data: bytes) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except Exception as error:  # zipfile raises many kinds on a damaged archive
+        raise _damaged("it is not a complete .xlsx file") from error
+
+
+def _refuse_other_formats(archive: zipfile.ZipFile, names: set[str]) -> None:
+    if "mimetype" in names and b"opendocument" in _guarded(archive.read, "mimetype")[:100]:
+        raise ManifestError(messages.OTHER_FORMAT.format(what="an OpenDocument spreadsheet (.ods)"))
+    for member, what in OTHER_ZIPS:
+        if member in names:
+            raise ManifestError(messages.OTHER_FORMAT.format(what=what))
+    if WORKBOOK not in names:
+        raise ManifestError(messages.OTHER_FORMAT.format(what="a zip archive, not a workbook"))
+
+
+def _check_parts(data: bytes, archive: zipfile.ZipFile, limits: Limits) -> None:
+    parts = archive.infolist()
+    if len(parts) > limits.max_xlsx_members:
+        raise ManifestError(messages.XLSX_UNUSUAL.format(detail=f"it has {len(parts):,} parts"))
+    if sum(part.file_size for part in parts) > limits.max_xlsx_uncompressed_bytes:
+        raise ManifestError(
+            messages.XLSX_EXPANDS.format(limit=_megabytes(limits.max_xlsx_uncompressed_bytes))
+        )
+    for part in parts:
+        if part.flag_bits & 0x1:
+            raise ManifestError(messages.XLSX_UNUSUAL.format(detail="it is password-protected"))
+        if part.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise ManifestError(messages.XLSX_UNUSUAL.format(detail="it uses unusual compression"))
+        if part.file_size > RATIO_FROM_BYTES and (
+            part.file_size > limits.max_xlsx_ratio * max(part.compress_size, 1)
+        ):
+            raise ManifestError(
+                messages.XLSX_RATIO.format(member=part.filename, ratio=limits.max_xlsx_ratio)
+            )
+    view = memoryview(data)
+    for part in parts:
+        _inflate_exactly(view, part)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.0f} MB"
+
+
+def _inflate_exactly(view: memoryview, part: zipfile.ZipInfo) -> None:
+    """Prove that `part` inflates to exactly its declared size, holding one chunk at a time."""
+    start = part.header_offset
+    header = bytes(view[start : start + _LOCAL_HEADER.size])
+    if len(header) < _LOCAL_HEADER.size:
+        raise _damaged("a part is cut short")
+    signature, name_length, extra_length = _LOCAL_HEADER.unpack(header)
+    if signature != b"PK\x03\x04":
+        raise _damaged("a part is missing")
+    begin = start + _LOCAL_HEADER.size + name_length + extra_length
+    raw = view[begin : begin + part.compress_size]
+    if len(raw) != part.compress_size:
+        raise _damaged("a part is cut short")
+    if part.compress_type == zipfile.ZIP_STORED:
+        if part.compress_size != part.file_size:
+            raise _damaged("its parts are not the sizes they declare")
+        return
+    inflater = zlib.decompressobj(-15)
+    produced = 0
+    try:
+        for offset in range(0, len(raw), CHUNK):
+            pending: bytes | memoryview = raw[offset : offset + CHUNK]
+            while pending and not inflater.eof:
+                produced += len(inflater.decompress(pending, CHUNK))
+                if produced > part.file_size:
+                    raise _damaged("its parts are not the sizes they declare")
+                pending = inflater.unconsumed_tail
+            if inflater.eof:
+                break
+    except zlib.error as error:
+        raise _damaged("a part is corrupt") from error
+    if not inflater.eof or produced != part.file_size:
+        raise _damaged("its parts are not the sizes they declare")
+
+
+def _guarded(read, *arguments):
+    try:
+        return read(*arguments)
+    except Exception as error:  # zipfile raises many kinds on a damaged part
+        raise _damaged("a part cannot be read") from error
+
+
+def _xml(archive: zipfile.ZipFile, path: str) -> ElementTree.Element:
+    text = _guarded(archive.read, path)
+    # Office never writes a DTD; one in a workbook is there to expand entities.
+    if b"<!DOCTYPE" in text or b"<!ENTITY" in text:
+        raise ManifestError(messages.XLSX_UNUSUAL.format(detail="it declares XML entities"))
+    try:
+        return ElementTree.fromstring(text)  # noqa: S314 (no DTD, so no entity expansion)
+    except ElementTree.ParseError as error:
+        raise _damaged(f"{path} is not well-formed") from error
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _worksheets(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, part path) of each worksheet: visible ones first, each in workbook order."""
+    targets = {}
+    if WORKBOOK_RELS in archive.namelist():
+        for rel in _xml(archive, WORKBOOK_RELS):
+            target = rel.get("Target") or ""
+            if _local(rel.tag) != "Relationship" or not rel.get("Type", "").endswith("/worksheet"):
+                continue
+            path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+            targets[rel.get("Id")] = posixpath.normpath(path)
+    sheets = []
+    for element in _xml(archive, WORKBOOK).iter():
+        if _local(element.tag) != "sheet":
+            continue
+        rel_id = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
+        name = element.get("name")
+        if name and rel_id in targets:
+            hidden = element.get("state", "visible") != "visible"
+            sheets.append((hidden, name, targets[rel_id]))
+    sheets.sort(key=lambda sheet: sheet[0])
+    return [(name, path) for _, name, path in sheets]
+
+
+def _row_index(digits: bytes) -> int:
+    return int(digits) - 1 if len(digits) <= 9 else _TOO_FAR
+
+
+def _column_index(letters: bytes) -> int:
+    if len(letters) > 6:
+        return _TOO_FAR
+    index = 0
+    for letter in letters.upper():
+        index = index * 26 + letter - 64
+    return index - 1
+
+
+def _most_columns_with(letters: int) -> int:
+    return sum(26**size for size in range(1, letters + 1))
+
+
+def _chunks(archive: zipfile.ZipFile, path: str) -> Iterator[bytes]:
+    """The part's XML in pieces that end after a row tag, so no cell straddles two pieces."""
+    carry = b""
+    try:
+        with archive.open(path) as stream:
+            while block := stream.read(CHUNK):
+                carry += block
+                cut = carry.rfind(b"row>")
+                if cut < 0 and len(carry) < MAX_CARRY:
+                    continue
+                cut = len(carry) if cut < 0 else cut + 4
+                yield carry[:cut]
+                carry = carry[cut:]
+    except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+        raise _damaged(f"{path} is corrupt") from error
+    if carry:
+        yield carry
+
+
+@dataclass
+class _Reach:
+    """How far a sheet's cells go (0-based), and where its formulas are (row number, column)."""
+
+    row: int = -1
+    column: int = -1
+
+    def add(self, row: int, column: int) -> None:
+        self.row = max(self.row, row)
+        self.column = max(self.column, column)
+
+
+def _scan(
+    archive: zipfile.ZipFile, path: str, name: str, limits: Limits, max_row: int
+) -> list[tuple[int, int]]:
+    """Formula cells of the sheet at `path`; ManifestError when its cells reach too far.
+
+    The fast pass relies on every cell tag starting `<c r="`, as Excel, LibreOffice, Google
+    Sheets and the common libraries write them; it then only has to look at the rare references
+    long enough to be out of bounds. A sheet written any other way gets the exact pass, which
+    follows rows and cells as calamine does.
+    """
+    row_digits = len(str(max_row))
+    column_letters = len(column_letter(limits.max_columns - 1))
+    far = re.compile(
+        rb' r="(?:([A-Za-z]{%d,})(\d*)|([A-Za-z]*)(\d{%d,}))"' % (column_letters, row_digits)
+    )
+    reach = _Reach()
+    formulas: list[tuple[int, int]] = []
+    exact = False
+    for chunk in _chunks(archive, path):
+        for letters, digits, more_letters, more_digits in far.findall(chunk):
+            letters, digits = letters or more_letters, digits or more_digits
+            reach.add(
+                _row_index(digits) if digits else -1, _column_index(letters) if letters else -1
+            )
+        if _CELL_WITHOUT_POSITION.search(chunk) or (
+            b":c" in chunk and _PREFIXED_CELL_WITHOUT_POSITION.search(chunk)
+        ):
+            exact = True
+        elif not exact and (b"<f" in chunk or b":f" in chunk):
+            _follow(chunk, _Reach(), [0, 0], formulas)
+    rows = max(reach.row + 1, 10 ** (row_digits - 1) - 1)
+    columns = max(reach.column + 1, _most_columns_with(column_letters - 1))
+    if exact or rows * columns > limits.max_cells:
+        # Every reference now, exactly; and for an unusual writer, every row and cell tag too.
+        reach = _Reach()
+        position = [0, 0]
+        if exact:
+            formulas = []
+        references = _ANY_POSITION if exact else _STANDARD_POSITION
+        for chunk in _chunks(archive, path):
+            for letters, digits in references.findall(chunk):
+                reach.add(
+                    _row_index(digits) if digits else -1, _column_index(letters) if letters else -1
+                )
+            if exact:
+                _follow(chunk, reach, position, formulas)
+        rows, columns = reach.row + 1, reach.column + 1
+    if (
+        reach.row + 1 > max_row
+        or reach.column + 1 > limits.max_columns
+        or (rows * columns > limits.max_cells)
+    ):
+        raise ManifestError(
+            messages.SHEET_TOO_LARGE.format(
+                sheet=name,
+                row=reach.row + 1,
+                column=column_letter(max(reach.column, 0)),
+                max_rows=limits.max_rows,
+                max_columns=limits.max_columns,
+                max_cells=limits.max_cells,
+            )
+        )
+    return formulas
+
+
+def _follow(
+    chunk: bytes, reach: _Reach, position: list[int], formulas: list[tuple[int, int]]
+) -> None:
+    """Walk row, cell and formula tags as calamine does, tracking each cell's position.
+
+    `position` is [row, next column], carried from chunk to chunk; a row without `r` follows
+    the one before, a cell without `r` the cell before it.
+    """
+    cell = (position[0], position[1])
+    for closing, tag, attributes in _TAG.findall(chunk):
+        if tag == b"row":
+            if closing:
+                position[0] += 1
+                position[1] = 0
+            elif not attributes.endswith(b"/"):
+                found = _POSITION.search(attributes)
+                if found and found[2]:
+                    position[0] = _row_index(found[2])
+        elif tag == b"c":
+            if closing or attributes.endswith(b"/"):
+                continue
+            found = _POSITION.search(attributes)
+            row, column = position[0], position[1]
+            if found and found[2]:
+                row = _row_index(found[2])
+            if found and found[1]:
+                column = _column_index(found[1])
+            position[1] = column + 1
+            cell = (row, column)
+            reach.add(row, column)
+        elif not closing:
+            formulas.append((cell[0] + 1, cell[1]))
+
+
+def _calamine(call, *arguments):
+    try:
+        return call(*arguments)
+    except Exception as error:
+        raise _damaged(str(error)[:200] or type(error).__name__) from error
+    except BaseException as error:
+        # A Rust panic inside calamine surfaces as pyo3's PanicException, a BaseException.
+        if type(error).__name__ == "PanicException":
+            raise _damaged("calamine could not parse it") from error
+        raise
+
+
+def _records(sheet) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells as text) for each row with something in it."""
+    # calamine makes a new string for every cell; sharing equal ones (makes, models, sizes
+    # repeat down a column) saves a third of the memory a large sheet takes.
+    shared: dict[str, str] = {}
+    share = shared.setdefault
+    # iter_rows starts at the sheet's first row and at the first column with data.
+    for index, values in enumerate(sheet.iter_rows()):
+        cells = [
+            share(value, value) if type(value) is str else share(text := cell_text(value), text)
+            for value in values
+        ]
+        if any(cells):
+            yield index + 1, cells
+
+
+def cell_text(value: object) -> str:
+    """A cell as the donor sees it: whole numbers without ".0", dates in ISO form."""
+    if type(value) is float:
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return repr(value)
+    if type(value) is bool:
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value)
