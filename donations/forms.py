@@ -18,7 +18,12 @@ TYPE_LABELS = {
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker, which only understands ISO dates (2026-05-04)."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs, format=format or "%Y-%m-%d")
 
 
 class RegistrationForm(forms.ModelForm):

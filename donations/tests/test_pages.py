@@ -338,3 +338,12 @@ def test_import_manifest_command_json_and_exit_status(personas, pledged, tmp_pat
     assert not ManifestItem.objects.exists()
     call_command("import_manifest", str(good), "--donor", personas.donor_org.slug, stdout=out)
     assert ManifestItem.objects.filter(batch=batch).count() == 2
+
+
+def test_suggested_dates_reach_the_browser_date_picker():
+    """An <input type=date> only shows ISO dates; a UK-formatted value would show as empty."""
+    from donations.forms import CollectionForm
+
+    html = str(CollectionForm(initial={"date": datetime.date(2026, 5, 4), "site": "HQ"})["date"])
+    assert 'type="date"' in html
+    assert 'value="2026-05-04"' in html

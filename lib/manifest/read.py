@@ -120,7 +120,7 @@ def _csv_table(data: bytes, limits: Limits) -> Table:
             errors="replace" if encoding == "windows-1252" else "strict",
             newline="",
         )
-        records = _csv_records(text, delimiter, limits)
+        records = _csv_records(text, delimiter)
         return _table(records, limits, format="csv", encoding=encoding, delimiter=delimiter)
     except UnicodeDecodeError as error:
         raise ManifestError(messages.BAD_ENCODING.format(encoding=encoding.upper())) from error
@@ -172,9 +172,7 @@ def _delimiter(sample: str, truncated: bool) -> str:
     return best
 
 
-def _csv_records(
-    text: io.TextIOWrapper, delimiter: str, limits: Limits
-) -> Iterator[tuple[int, list[str]]]:
+def _csv_records(text: io.TextIOWrapper, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     number = 0
     reader = csv.reader(text, delimiter=delimiter)
     try:
