@@ -244,7 +244,9 @@ def manifest_remap(
     manifest: Manifest, *, overrides: dict[str, str | None], default_type: str, actor
 ) -> Manifest:
     """The donor says what unrecognised columns hold (remembered for next time); check again."""
-    manifest = Manifest.objects.select_for_update().select_related("batch").get(pk=manifest.pk)
+    manifest = (
+        Manifest.objects.select_for_update(of=("self",)).select_related("batch").get(pk=manifest.pk)
+    )
     if manifest.status not in (ManifestStatus.CHECKED, ManifestStatus.FAILED):
         raise ValidationError("This upload can no longer be changed; upload the file again.")
     headers = set(manifest.report.get("headers", []))
@@ -319,7 +321,9 @@ def commit_now(manifest: Manifest, *, actor) -> Manifest:
     """Check the file again (the platform may have learnt of its devices meanwhile) and, if it
     is still clean, replace the batch's items with it in one transaction. Otherwise nothing is
     imported and the upload stays checked, with the problems found now."""
-    manifest = Manifest.objects.select_for_update().select_related("batch").get(pk=manifest.pk)
+    manifest = (
+        Manifest.objects.select_for_update(of=("self",)).select_related("batch").get(pk=manifest.pk)
+    )
     batch = Batch.objects.select_for_update().get(pk=manifest.batch_id)
     content = bytes(manifest.content)
     try:

@@ -250,7 +250,11 @@ def pledge_withdraw(pledge: Pledge, *, actor, reason: str) -> Pledge:
 
 
 def _lock_batch(batch: Batch) -> Batch:
-    return Batch.objects.select_for_update().select_related("pledge", "area").get(pk=batch.pk)
+    return (
+        Batch.objects.select_for_update(of=("self",))
+        .select_related("pledge", "area")
+        .get(pk=batch.pk)
+    )
 
 
 @transaction.atomic
@@ -332,7 +336,7 @@ def collection_book(batch: Batch, *, date: datetime.date, site: str, actor) -> C
 
 def _lock_collection(collection: Collection) -> Collection:
     return (
-        Collection.objects.select_for_update()
+        Collection.objects.select_for_update(of=("self",))
         .select_related("batch", "batch__pledge", "partner")
         .get(pk=collection.pk)
     )
