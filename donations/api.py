@@ -164,7 +164,13 @@ def manifest_upload(request, reference: str, file: File[UploadedFile], dry_run: 
     if not allowed:
         return Status(403, {"detail": "Only the batch's donor or a coordinator can upload it."})
     if file.size > manifests.LIMITS.max_bytes:
-        return Status(400, _failed("The file is larger than 20 MB; split it."))
+        return Status(
+            400,
+            {
+                **manifests.failed_report("The file is larger than 20 MB; split it."),
+                "imported": False,
+            },
+        )
     from accounts.models import User
 
     user = request.auth if isinstance(request.auth, User) else None  # a token has no user
@@ -173,23 +179,10 @@ def manifest_upload(request, reference: str, file: File[UploadedFile], dry_run: 
             batch, file.read(), file.name or "manifest", actor=user, dry_run=dry_run
         )
     except manifest_lib.ManifestError as error:
-        return Status(400, _failed(str(error)))
+        return Status(400, {**manifests.failed_report(str(error)), "imported": False})
     except ValidationError as error:
         return Status(409, {"detail": " ".join(error.messages)})
     body = {**result.as_dict(), "imported": manifest is not None}
     if not result.ok or not result.items:
         return Status(400, body)
     return Status(201 if manifest else 200, body)
-
-
-def _failed(message: str) -> dict:
-    return {
-        "rows": 0,
-        "accepted": 0,
-        "errors": [{"row": None, "column": None, "message": message}],
-        "duplicates_in_file": 0,
-        "duplicates_existing": 0,
-        "columns": {},
-        "detected_format": "",
-        "imported": False,
-    }

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils import timezone
 
@@ -138,7 +137,8 @@ def _report(table, recognition, result) -> dict:
     return report
 
 
-def _failed_report(message: str) -> dict:
+def failed_report(message: str) -> dict:
+    """The report of a file that could not be read at all: one problem, for the whole file."""
     return {
         "rows": 0,
         "accepted": 0,
@@ -213,7 +213,7 @@ def manifest_check(manifest: Manifest) -> Manifest:
         )
     except manifest_lib.ManifestError as error:
         manifest.status = ManifestStatus.FAILED
-        manifest.report = _failed_report(str(error))
+        manifest.report = failed_report(str(error))
         manifest.save(update_fields=["status", "report"])
         return manifest
     manifest.status = ManifestStatus.CHECKED
@@ -481,9 +481,3 @@ def problems_csv(manifest: Manifest) -> str:
         for w in manifest.report.get("warnings", [])
     ]
     return csv_text(["Row", "Column", "Problem"], rows)
-
-
-def items_matching(batch: Batch, key: str):
-    return ManifestItem.objects.filter(batch=batch).filter(
-        Q(serial_key=key) | Q(asset_tag_key=key) | Q(imei=key)
-    )

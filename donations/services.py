@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from devices import services as device_services
 from devices.lifecycle import HOLDS_DONOR_DATA, State
-from devices.models import Device
+from devices.models import Device, DeviceType
 from organisations.models import Membership, Organisation
 from organisations.roles import Kind, Role
 from organisations.services import organisation_create
@@ -39,7 +39,7 @@ from .models import (
     RegistrationStatus,
 )
 
-DEVICE_TYPES = ("laptop", "desktop", "tablet", "smartphone", "other")
+DEVICE_TYPES = tuple(DeviceType.values)
 
 
 def identifier_key(value: str) -> str:

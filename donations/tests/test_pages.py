@@ -347,3 +347,32 @@ def test_suggested_dates_reach_the_browser_date_picker():
     html = str(CollectionForm(initial={"date": datetime.date(2026, 5, 4), "site": "HQ"})["date"])
     assert 'type="date"' in html
     assert 'value="2026-05-04"' in html
+
+
+def test_a_problem_on_the_last_of_many_rows_leaves_nothing_behind(personas, pledged):
+    from donations import manifests
+
+    _, batch = pledged
+    lines = [b"Serial,Type"] + [b"S-%05d,laptop" % n for n in range(1, 3000)] + [b"S-00001,laptop"]
+    result, _, manifest = manifests.import_file(batch, b"\n".join(lines) + b"\n", "big.csv")
+    assert manifest is None
+    assert [(e.row, e.column) for e in result.errors] == [(3001, "Serial")]
+    assert not ManifestItem.objects.exists()
+    assert not Manifest.objects.exists()
+
+
+def test_an_unreadable_upload_gets_a_clear_message_over_the_api(client, personas, pledged):
+    _, batch = pledged
+    _, secret = api_token_create(membership=personas.membership(personas.donor), name="Assets")
+    upload = io.BytesIO(b"PK\x03\x04 not really a workbook")
+    upload.name = "assets.xlsx"
+    response = client.post(
+        reverse("api:manifest_upload", kwargs={"reference": batch.reference}),
+        {"file": upload},
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["row"] is None
+    assert error["message"]
+    assert not ManifestItem.objects.exists()

@@ -45,15 +45,7 @@ class Command(BaseCommand):
             )
             report = result.as_dict()
         except manifest_lib.ManifestError as error:
-            report = {
-                "rows": 0,
-                "accepted": 0,
-                "errors": [{"row": None, "column": None, "message": str(error)}],
-                "duplicates_in_file": 0,
-                "duplicates_existing": 0,
-                "columns": {},
-                "detected_format": None,
-            }
+            report = manifests.failed_report(str(error))
             manifest = None
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
