@@ -8,7 +8,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Replace, Upper
 from django.urls import reverse
 from django.utils import timezone
 
@@ -80,6 +81,16 @@ class DeviceQuerySet(models.QuerySet):
         )
 
 
+def identifier_key_expression(field: str):
+    """A serial number or asset tag as compared across files and devices: upper case, without
+    spaces or dashes (`identifier_key_sql` is the same in SQL, for hand-written queries)."""
+    return Replace(Replace(Upper(field), Value(" ")), Value("-"))
+
+
+def identifier_key_sql(column: str) -> str:
+    return f"REPLACE(REPLACE(UPPER({column}), ' ', ''), '-', '')"
+
+
 class Device(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="devices")
@@ -149,7 +160,12 @@ class Device(models.Model):
 
     class Meta:
         ordering = ["pk"]
-        indexes = [models.Index(fields=["state", "custodian"])]
+        indexes = [
+            models.Index(fields=["state", "custodian"]),
+            # For matching a donor's manifest against every device the platform holds.
+            models.Index(identifier_key_expression("serial_number"), name="device_serial_key"),
+            models.Index(identifier_key_expression("asset_tag"), name="device_asset_tag_key"),
+        ]
 
     def __str__(self) -> str:
         label = " ".join(p for p in (self.make, self.model) if p) or self.get_device_type_display()

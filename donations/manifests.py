@@ -15,11 +15,10 @@ from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models.functions import Upper
 from django.utils import timezone
 
 from devices.lifecycle import State
-from devices.models import Device
+from devices.models import Device, identifier_key_sql
 from lib import manifest as manifest_lib
 from lib.spreadsheet_safe import csv_text
 
@@ -45,44 +44,66 @@ def header_key(header: str) -> str:
 def existing_identifiers(batch: Batch) -> Callable[[str, list[str]], set[str]]:
     """For lib.manifest.validate: which of a file's identifiers Rehome already holds.
 
-    Serial numbers and IMEIs are checked against every device and every other batch's manifest;
+    Serial numbers and IMEIs are checked against every other batch's devices and manifest;
     asset tags only against the same donor's (another organisation may use the same numbers).
+    Identifiers are compared as keys (upper case, spaces and dashes dropped), through indexes on
+    the same expression, a few large queries for a whole file.
     """
 
     def existing(field_name: str, values: list[str]) -> set[str]:
-        found: set[str] = set()
         by_key: dict[str, list[str]] = {}
         for value in values:
             if value:
                 by_key.setdefault(identifier_key(value), []).append(value)
-        keys = list(by_key)
-        for start in range(0, len(keys), _CHUNK):
-            chunk = keys[start : start + _CHUNK]
-            for key in _known(batch, field_name, chunk):
-                found.update(by_key.get(key, ()))
+        found: set[str] = set()
+        for key in _known(batch, field_name, list(by_key)):
+            found.update(by_key[key])
         return found
 
     return existing
 
 
+_DEVICE_KEY = {"serial_number": "serial_number", "asset_tag": "asset_tag", "imei": "imei"}
+_ITEM_KEY = {"serial_number": "serial_key", "asset_tag": "asset_tag_key", "imei": "imei"}
+
+
 def _known(batch: Batch, field_name: str, keys: list[str]) -> set[str]:
-    others = ManifestItem.objects.exclude(batch=batch).filter(device__isnull=True)
-    if field_name == "serial_number":
-        devices = Device.objects.annotate(key=Upper("serial_number")).filter(key__in=keys)
-        items = others.filter(serial_key__in=keys).values_list("serial_key", flat=True)
-    elif field_name == "imei":
-        devices = Device.objects.annotate(key=Upper("imei")).filter(key__in=keys)
-        items = others.filter(imei__in=keys).values_list("imei", flat=True)
-    elif field_name == "asset_tag":
-        devices = Device.objects.filter(donor_id=batch.donor_id).annotate(key=Upper("asset_tag"))
-        devices = devices.filter(key__in=keys)
-        items = others.filter(batch__donor_id=batch.donor_id, asset_tag_key__in=keys)
-        items = items.values_list("asset_tag_key", flat=True)
-    else:
+    if field_name not in _DEVICE_KEY or not keys:
         return set()
-    # Device identifiers are compared as keys too (spaces and dashes dropped).
-    known = {identifier_key(k) for k in devices.values_list("key", flat=True)}
-    return (known | set(items)) & set(keys)
+    device_column = _DEVICE_KEY[field_name]
+    device_key = device_column if field_name == "imei" else identifier_key_sql(device_column)
+    devices = (
+        f"SELECT {device_key} FROM devices_device WHERE {device_key} {{keys}} "  # noqa: S608
+        "AND (batch_id IS NULL OR batch_id <> %s)"
+    )
+    items = (
+        f"SELECT {_ITEM_KEY[field_name]} FROM donations_manifestitem "  # noqa: S608
+        f"WHERE {_ITEM_KEY[field_name]} {{keys}} AND device_id IS NULL AND batch_id <> %s"
+    )
+    params: list = [batch.pk]
+    if field_name == "asset_tag":  # another organisation may use the same numbers
+        devices += " AND donor_id = %s"
+        items += " AND batch_id IN (SELECT id FROM donations_batch WHERE donor_id = %s)"
+        params.append(batch.donor_id)
+    found: set[str] = set()
+    with connection.cursor() as cursor:
+        for bound, condition in _in_chunks(keys):
+            cursor.execute(devices.format(keys=condition), [*bound, *params])
+            found.update(row[0] for row in cursor.fetchall())
+            cursor.execute(items.format(keys=condition), [*bound, *params])
+            found.update(row[0] for row in cursor.fetchall())
+    return found & set(keys)
+
+
+def _in_chunks(keys: list[str]):
+    """(parameters, SQL condition) pairs covering `keys`: one array on PostgreSQL; on SQLite,
+    lists within its limit on bound variables."""
+    if connection.vendor == "postgresql":
+        yield [keys], "IN (SELECT unnest(%s::text[]))"
+        return
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        yield chunk, "IN (" + ", ".join(["%s"] * len(chunk)) + ")"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -360,10 +381,12 @@ def store(batch: Batch, manifest: Manifest, items: Iterable) -> int:
     Manifest.objects.filter(batch=batch, status=ManifestStatus.COMMITTED).exclude(
         pk=manifest.pk
     ).update(status=ManifestStatus.DISCARDED)
-    rows = [
+    batch_id, manifest_id = batch.pk, manifest.pk
+    # A generator: the rows go to the database as they are made, not held all at once.
+    rows = (
         (
-            batch.pk,
-            manifest.pk,
+            batch_id,
+            manifest_id,
             item.row,
             item.serial_number or "",
             item.asset_tag or "",
@@ -381,7 +404,7 @@ def store(batch: Batch, manifest: Manifest, items: Iterable) -> int:
             identifier_key(item.asset_tag or ""),
         )
         for item in items
-    ]
+    )
     columns = [
         "batch_id",
         "manifest_id",
@@ -401,11 +424,10 @@ def store(batch: Batch, manifest: Manifest, items: Iterable) -> int:
         "serial_key",
         "asset_tag_key",
     ]
-    _insert(ManifestItem._meta.db_table, columns, rows)
-    return len(rows)
+    return _insert(ManifestItem._meta.db_table, columns, rows)
 
 
-def _insert(table: str, columns: list[str], rows: list[tuple]) -> None:
+def _insert(table: str, columns: list[str], rows: Iterable[tuple]) -> int:
     """Many rows at once: COPY on PostgreSQL, one prepared INSERT run for all on SQLite.
 
     The ORM's bulk_create builds an object per row first, which costs more than the insert.
@@ -418,10 +440,11 @@ def _insert(table: str, columns: list[str], rows: list[tuple]) -> None:
             with cursor.cursor.copy(copy_sql) as copy:
                 for row in rows:
                     copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"  # noqa: S608
-            cursor.executemany(sql, rows)
+            return cursor.cursor.rowcount
+        marks = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"  # noqa: S608
+        cursor.executemany(sql, rows)
+        return cursor.rowcount
 
 
 def import_file(
@@ -439,13 +462,14 @@ def import_file(
     What the command and the API use: no preview step, the same checks, all or nothing.
     """
     with transaction.atomic():
+        if not dry_run:
+            batch = Batch.objects.select_for_update().get(pk=batch.pk)
+            _refuse_if_receiving(batch)
         table, recognition, result = parse(
             batch, content, filename, overrides=overrides, default_type=default_type
         )
         if dry_run or not result.ok or not result.items:
             return result, recognition, None
-        batch = Batch.objects.select_for_update().get(pk=batch.pk)
-        _refuse_if_receiving(batch)
         manifest = Manifest.objects.create(
             batch=batch,
             filename=filename[:255] or "manifest",

@@ -43,8 +43,12 @@ DEVICE_TYPES = tuple(DeviceType.values)
 
 
 def identifier_key(value: str) -> str:
-    """An identifier as compared: upper case, without spaces or dashes."""
-    return "".join(value.split()).replace("-", "").upper()
+    """An identifier as compared: upper case, without spaces or dashes (as
+    `devices.models.identifier_key_expression` in the database)."""
+    key = value.replace("-", "")
+    if key.isalnum():  # most are, and this runs for every row of a manifest
+        return key.upper()
+    return "".join(key.split()).upper()
 
 
 def _next_reference(model, prefix: str) -> str:

@@ -392,3 +392,48 @@ def test_the_manifest_cannot_change_once_devices_are_received(donation, personas
     )
     with pytest.raises(ValidationError, match="no longer change"):
         manifests.import_file(batch, MANIFEST, "again.csv")
+
+
+def test_identifiers_rehome_already_holds_are_reported_however_they_are_written(
+    donation, personas, areas
+):
+    """Serial numbers are known from any device or other batch's manifest, compared without
+    case, spaces or dashes; asset tags only from the same donor, whose numbering they are."""
+    from devices.services import device_register
+    from donations.models import Batch
+
+    _, batch = donation
+    earlier = Batch.objects.create(
+        region=personas.region, reference="B-2025-0007", donor=personas.donor_org, area=batch.area
+    )
+    _import(earlier, b"Asset Tag,Serial,Category\r\nMM-7,OLD-0001,Laptops\r\n")
+    rival = organisation_create(
+        region=personas.region, name="Other Employer", kinds=["donor"], areas_served=[batch.area]
+    )
+    theirs = Batch.objects.create(
+        region=personas.region, reference="B-2025-0008", donor=rival, area=batch.area
+    )
+    _import(theirs, b"Asset Tag,Serial,Category\r\nMM-8,RIV-0001,Laptops\r\n")
+    device_register(
+        region=personas.region,
+        device_type="laptop",
+        actor=personas.technician,
+        organisation=personas.itad_org,
+        donor=rival,
+        serial_number="5cg 1234-x",
+        state=State.RECEIVED,
+    )
+    content = (
+        b"Asset Tag,Serial,Category\r\n"
+        b"MM-7,NEW-0001,Laptops\r\n"  # the donor's own tag, in its earlier batch
+        b"MM-8,NEW-0002,Laptops\r\n"  # another donor's tag: not the same device
+        b"MM-9,5CG1234X,Laptops\r\n"  # a device Rehome holds, written differently
+        b"MM-10,old 0001,Laptops\r\n"  # in the earlier batch's manifest
+    )
+    result, _, manifest = manifests.import_file(batch, content, "assets.csv")
+    assert manifest is None
+    problems = [(e.row, e.column) for e in result.errors]
+    assert problems == [(2, "Asset Tag"), (4, "Serial"), (5, "Serial")]
+    assert all("already" in e.message for e in result.errors)
+    assert result.as_dict()["duplicates_existing"] == 3
+    assert not ManifestItem.objects.filter(batch=batch).exists()
