@@ -113,11 +113,17 @@ def _refuse_unless_holder(device: Device, organisation: Organisation | None) -> 
         )
 
 
-def _apply(device, transition_name: str, *, actor, organisation, payload=None, at=None):
-    """Move one locked device along a transition and write the event. Returns the event."""
+def _apply(
+    device, transition_name: str, *, actor, organisation, payload=None, at=None, release=False
+):
+    """Move one locked device along a transition and write the event. Returns the event.
+
+    With `release`, the device leaves every organisation's custody (given to a person)."""
     transition = lifecycle.TRANSITIONS[transition_name]
     from_state = device.state
     from_custodian = device.custodian_id
+    if release:
+        device.custodian = None
     device.state = transition.target
     device.state_changed_at = at or timezone.now()
     return ledger.build(
@@ -819,6 +825,72 @@ def correction_record(device: Device, *, actor, organisation, to_state: str, rea
         ),
         actor=actor,
         organisation=organisation,
+    )
+    _save([device], [event])
+    return device
+
+
+# ---------------------------------------------------------------------------------------------
+# Allocation and handover to a person (the referral's services call these in their transaction).
+
+
+def allocation_record(device: Device, *, referral_uid, actor, organisation) -> Device:
+    """A ready device set aside for one referral. The coordinator allocates any ready device in
+    the region; a holder may allocate its own. The payload names the referral by its opaque id
+    only: the ledger is permanent, the referral's details are not."""
+    device = _lock_one(device)
+    if not (organisation.is_regional_body or device.custodian_id == organisation.pk):
+        raise TransitionRefused(["Only the coordinator or the holder can allocate it."], device)
+    reasons = lifecycle.check(device, "allocate")
+    if reasons:
+        raise TransitionRefused(reasons, device)
+    event = _apply(
+        device,
+        "allocate",
+        actor=actor,
+        organisation=organisation,
+        payload={"referral": str(referral_uid)},
+    )
+    _save([device], [event])
+    return device
+
+
+def deallocation_record(device: Device, *, referral_uid, reason: str, actor, organisation):
+    """The allocation is released (the referral was withdrawn, or the coordinator changed it);
+    the device is ready again wherever it is."""
+    device = _lock_one(device)
+    reasons = lifecycle.check(device, "deallocate")
+    if reasons:
+        raise TransitionRefused(reasons, device)
+    event = _apply(
+        device,
+        "deallocate",
+        actor=actor,
+        organisation=organisation,
+        payload={"referral": str(referral_uid), "reason": reason},
+    )
+    _save([device], [event])
+    return device
+
+
+def person_handover_record(device: Device, *, referral_uid, actor, organisation) -> Device:
+    """The VCSE gives the allocated device to the person: it leaves every organisation's
+    custody. The referral's service checks that it is this referral's device."""
+    device = _lock_one(device)
+    if device.in_transit_to_id == organisation.pk:
+        # Collected from the partner and handed straight over: receipt is confirmed first.
+        _save([device], _take_custody(device, actor=actor, organisation=organisation))
+    _refuse_unless_holder(device, organisation)
+    reasons = lifecycle.check(device, "hand_over")
+    if reasons:
+        raise TransitionRefused(reasons, device)
+    event = _apply(
+        device,
+        "hand_over",
+        actor=actor,
+        organisation=organisation,
+        payload={"referral": str(referral_uid), "to": "person"},
+        release=True,
     )
     _save([device], [event])
     return device

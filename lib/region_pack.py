@@ -2,9 +2,10 @@
 
 A pack holds `region.toml` (the region's names, contact and attribution, and the names of its
 other files), an areas CSV (one row per area, keyed by ONS code) and optionally a GeoJSON file of
-area boundaries and a SOURCES document. This module knows nothing about Django: it turns the folder
-into plain frozen data, or raises one RegionPackError that lists every problem found, so whoever
-maintains a pack can fix them all in one pass.
+area boundaries, a CSV of the postcode districts in each area and a SOURCES document. This module
+knows nothing about Django: it turns the folder into plain frozen data, or raises one
+RegionPackError that lists every problem found, so whoever maintains a pack can fix them all in
+one pass.
 """
 
 import csv
@@ -20,11 +21,14 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
+from lib.postcodes import normalise_district
+
 MANIFEST = "region.toml"
 REQUIRED_KEYS = ("slug", "name", "authority", "service_name", "attribution")
 OPTIONAL_KEYS = {"area_label": "area", "contact_email": ""}
-FILE_KEYS = ("areas", "boundaries", "sources")
+FILE_KEYS = ("areas", "boundaries", "postcode_districts", "sources")
 REQUIRED_COLUMNS = ("code", "name")
+DISTRICT_COLUMNS = ("district", "code")
 GEOMETRY_TYPES = ("Polygon", "MultiPolygon")
 
 # ASCII so that \d means 0-9 only, not every script's digits.
@@ -32,6 +36,7 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ONS_CODE = re.compile(r"[EWSN]\d{8}", re.ASCII)
 WHOLE_NUMBER = re.compile(r"\d+", re.ASCII)
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?", re.ASCII)
+DISTRICT_PARTS = re.compile(r"([A-Z]+)([0-9]+)([A-Z]?)")
 
 # A boundary feature's number in the file and its geometry, or None when the geometry is unusable.
 Feature = tuple[int, dict[str, Any] | None]
@@ -60,6 +65,8 @@ class AreaRow:
     internet_nonuse_pct: Decimal | None = None
     statistics: dict[str, str] = field(default_factory=dict)
     boundary: dict[str, Any] | None = None
+    # Outward codes wholly or partly in the area, in natural order (B1, B2, ... B10).
+    postcode_districts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,8 +129,10 @@ def read_region_pack(path: str | PathLike[str]) -> RegionPack:
     Raises RegionPackError listing every problem, each naming its file, row (counting the CSV
     header as row 1, as a spreadsheet does) and column: missing or unknown region.toml keys,
     missing files, missing CSV columns, malformed or duplicate ONS codes, duplicate names, numbers
-    that do not parse, and boundaries that do not match the areas. The boundaries file is optional,
-    but when there is one every area must have exactly one Polygon or MultiPolygon in it.
+    that do not parse, boundaries that do not match the areas, and postcode districts that are not
+    district-shaped, name an unknown area or repeat a row. The boundaries file is optional, but
+    when there is one every area must have exactly one Polygon or MultiPolygon in it. The postcode
+    districts file is optional too; a district that straddles a boundary has a row for each area.
     """
     folder = Path(path)
     if not (folder / MANIFEST).is_file():
@@ -136,11 +145,21 @@ def read_region_pack(path: str | PathLike[str]) -> RegionPack:
         features = _read_boundaries(folder, files["boundaries"], problems)
     if features is not None and files.get("areas"):
         _match_boundaries(rows, features, files["areas"], files["boundaries"], problems)
+    districts: dict[str, tuple[str, ...]] = {}
+    if files.get("postcode_districts"):
+        codes = {fields["code"] for _, fields in rows}
+        districts = _read_postcode_districts(
+            folder, files["postcode_districts"], files.get("areas", ""), codes, problems
+        )
     sources = _read_text(folder, files["sources"], problems) if files.get("sources") else ""
     if problems:
         raise RegionPackError(folder, problems)
     areas = tuple(
-        AreaRow(**fields, boundary=features[fields["code"]][1] if features else None)
+        AreaRow(
+            **fields,
+            boundary=features[fields["code"]][1] if features else None,
+            postcode_districts=districts.get(fields["code"], ()),
+        )
         for _, fields in rows
     )
     return RegionPack(**settings, sources=sources, areas=areas)
@@ -219,8 +238,11 @@ def _read_text(folder: Path, name: str, problems: list[str]) -> str:
         return ""
 
 
-def _read_areas(folder: Path, name: str, problems: list[str]) -> list[tuple[int, dict[str, Any]]]:
-    """(row number, AreaRow fields) for every row with a sound, unique code."""
+def _read_csv(
+    folder: Path, name: str, required: tuple[str, ...], noun: str, problems: list[str]
+) -> list[tuple[int, dict[str, str]]]:
+    """(row number, stripped cell by column) for every row that is not blank and has as many
+    cells as the header; `noun` says what the rows are, for a file that has none."""
     records = list(csv.reader(io.StringIO(_read_text(folder, name, problems))))
     if not records:
         problems.append(f"{name}: has no header row")
@@ -228,15 +250,13 @@ def _read_areas(folder: Path, name: str, problems: list[str]) -> list[tuple[int,
     header = [column.strip() for column in records[0]]
     for column in sorted({column for column in header if header.count(column) > 1}):
         problems.append(f'{name}: column "{column}" appears more than once')
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    missing = [column for column in required if column not in header]
     for column in missing:
         problems.append(f'{name}: missing required column "{column}"')
     if missing:
         return []
 
-    rows: list[tuple[int, dict[str, Any]]] = []
-    first_row_of_code: dict[str, int] = {}
-    first_row_of_name: dict[str, int] = {}
+    rows: list[tuple[int, dict[str, str]]] = []
     for number, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
             continue
@@ -245,7 +265,20 @@ def _read_areas(folder: Path, name: str, problems: list[str]) -> list[tuple[int,
                 f"{name} row {number}: has {len(record)} cells but the header has {len(header)}"
             )
             continue
-        values = {column: cell.strip() for column, cell in zip(header, record, strict=True)}
+        rows.append(
+            (number, {column: cell.strip() for column, cell in zip(header, record, strict=True)})
+        )
+    if not any(any(cell.strip() for cell in record) for record in records[1:]):
+        problems.append(f"{name}: has no {noun}")
+    return rows
+
+
+def _read_areas(folder: Path, name: str, problems: list[str]) -> list[tuple[int, dict[str, Any]]]:
+    """(row number, AreaRow fields) for every row with a sound, unique code."""
+    rows: list[tuple[int, dict[str, Any]]] = []
+    first_row_of_code: dict[str, int] = {}
+    first_row_of_name: dict[str, int] = {}
+    for number, values in _read_csv(folder, name, REQUIRED_COLUMNS, "areas", problems):
         where = f"{name} row {number}, column"
         code, area_name = values["code"], values["name"]
         code_is_sound = False
@@ -279,9 +312,50 @@ def _read_areas(folder: Path, name: str, problems: list[str]) -> list[tuple[int,
                 problems.append(f'{where} "{column}": "{raw}" {error}')
         if code_is_sound:
             rows.append((number, fields))
-    if not any(any(cell.strip() for cell in record) for record in records[1:]):
-        problems.append(f"{name}: has no areas")
     return rows
+
+
+def _read_postcode_districts(
+    folder: Path, name: str, areas_name: str, codes: set[str], problems: list[str]
+) -> dict[str, tuple[str, ...]]:
+    """Area code -> its postcode districts in natural order, from the rows that are sound."""
+    first_row_of_pair: dict[tuple[str, str], int] = {}
+    for number, values in _read_csv(folder, name, DISTRICT_COLUMNS, "postcode districts", problems):
+        where = f"{name} row {number}, column"
+        raw, code = values["district"], values["code"]
+        district = normalise_district(raw)
+        if not raw:
+            problems.append(f'{where} "district": is empty')
+        elif district is None:
+            problems.append(
+                f'{where} "district": "{raw}" is not a postcode district '
+                "(the part of a postcode before the space, e.g. B15)"
+            )
+        # With no sound areas at all, the areas file's own problems say why; calling every code
+        # here unknown as well would bury them.
+        code_is_known = code in codes or not codes
+        if not code_is_known:
+            problems.append(f'{where} "code": "{code}" is not an area in {areas_name}')
+        if district is None or not code_is_known:
+            continue
+        if (district, code) in first_row_of_pair:
+            first = first_row_of_pair[district, code]
+            problems.append(
+                f'{where} "district": "{district}" for {code} is a duplicate of row {first}'
+            )
+        else:
+            first_row_of_pair[district, code] = number
+
+    by_code: dict[str, list[str]] = {}
+    for district, code in first_row_of_pair:
+        by_code.setdefault(code, []).append(district)
+    return {code: tuple(sorted(found, key=_district_order)) for code, found in by_code.items()}
+
+
+def _district_order(district: str) -> tuple[str, int, str]:
+    # Numbers compare as numbers, so B2 comes before B10 as in Royal Mail's own lists.
+    letters, number, letter = DISTRICT_PARTS.fullmatch(district).groups()
+    return letters, int(number), letter
 
 
 def _read_boundaries(folder: Path, name: str, problems: list[str]) -> dict[str, Feature] | None:

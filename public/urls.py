@@ -1,12 +1,13 @@
 from django.urls import path
 
 from public import views
+from referrals import views as referral_views
 
 app_name = "public"
 urlpatterns = [
     path("", views.home, name="home"),
     path("region/", views.region_page, name="region"),
-    path("get-help/", views.get_help, name="get_help"),
+    path("get-help/", referral_views.get_help, name="get_help"),
     path("donate/", views.donate, name="donate"),
     path("impact/", views.impact, name="impact"),
     path("accessibility/", views.accessibility, name="accessibility"),

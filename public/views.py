@@ -1,5 +1,4 @@
 from django.db import connection
-from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -36,20 +35,6 @@ def region_page(request):
         if area.internet_nonuse_pct is not None
     }
     return render(request, "public/region.html", {"areas": areas, "offline": offline})
-
-
-@public
-def get_help(request):
-    """Find a community organisation that can refer you, by area."""
-    region = _region_or_404()
-    areas = Area.objects.filter(region=region).prefetch_related(
-        Prefetch(
-            "organisations",
-            queryset=Organisation.objects.of_kind(Kind.VCSE).order_by("name"),
-            to_attr="vcses",
-        )
-    )
-    return render(request, "public/get_help.html", {"areas": areas})
 
 
 @public

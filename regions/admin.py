@@ -32,7 +32,7 @@ class AreaAdmin(CoordinatorModelAdmin):
     list_display = ["name", "code", "population", "imd_rank", "internet_nonuse_pct"]
     list_filter = ["region"]
     search_fields = ["name", "code"]
-    readonly_fields = ["region", "code", "slug", "statistics", "boundary"]
+    readonly_fields = ["region", "code", "slug", "postcode_districts", "statistics", "boundary"]
 
     def has_add_permission(self, request) -> bool:
         return False

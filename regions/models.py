@@ -68,6 +68,11 @@ class Area(models.Model):
     boundary = models.JSONField(
         null=True, blank=True, help_text="GeoJSON geometry (WGS84 lon/lat)."
     )
+    postcode_districts = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Postcode districts (outward codes) wholly or partly in the area, e.g. B15.",
+    )
 
     class Meta:
         ordering = ["name"]

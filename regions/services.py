@@ -57,6 +57,7 @@ def _area_values(row: AreaRow) -> dict[str, Any]:
         "internet_nonuse_pct": _to_field_precision(row.internet_nonuse_pct, "internet_nonuse_pct"),
         "statistics": row.statistics,
         "boundary": row.boundary,
+        "postcode_districts": list(row.postcode_districts),
     }
 
 

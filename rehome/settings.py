@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "custody",
     "erasure",
     "donations",
+    "directory",
+    "referrals",
     "demo",
 ]
 
@@ -245,6 +247,12 @@ REHOME_REGION = env_str("REHOME_REGION")
 # Roles whose users must use two-factor authentication before reaching anything else.
 REHOME_TWO_FACTOR_REQUIRED_ROLES = ["coordinator", "itad_technician"]
 REHOME_INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
+# Referrals: how long one waits before it expires (with notice first), when the VCSE is asked
+# for a follow-up, and how long personal free text is kept once a referral has closed.
+REHOME_REFERRAL_EXPIRY_DAYS = env_int("REFERRAL_EXPIRY_DAYS", 365)
+REHOME_REFERRAL_EXPIRY_NOTICE_DAYS = env_int("REFERRAL_EXPIRY_NOTICE_DAYS", 28)
+REHOME_FOLLOW_UP_DAYS = env_int("FOLLOW_UP_DAYS", 91)
+REHOME_PERSONAL_TEXT_RETENTION_DAYS = env_int("PERSONAL_TEXT_RETENTION_DAYS", 180)
 
 LOGGING = {
     "version": 1,

@@ -94,6 +94,10 @@ for _name in ("receive", "receiving_close"):
         "technician",
         lambda p: {"reference": p.pledged_batch.reference},
     )
+# A referral is its VCSE's alone: another VCSE (the outsider) gets a 404, as if it did not exist.
+for _name in ("detail", "edit", "withdraw", "renew", "ready", "handover", "follow_up", "erase"):
+    SAMPLES[f"referrals:{_name}"] = ("alice", lambda p: {"uid": p.referral.uid})
+SAMPLES["api:referral_detail"] = ("alice", lambda p: {"uid": p.referral.uid})
 # API uploads (POST with a file): who may use them, and who may not, is tested with the upload
 # itself (donations/tests/test_pages.py), since a bare request fails validation before access.
 API_TESTED_WITH_UPLOADS = {"api:manifest_upload"}
@@ -192,6 +196,7 @@ def setup(personas, lab, client):
     )
 
     _donations(personas)
+    personas.referral = _referral(personas)
     personas.invitation, _ = invitation_create(
         organisation=personas.ladywood,
         email="new@example.org",
@@ -256,6 +261,24 @@ def _donations(personas) -> None:
         organisation_name="New Donor Ltd",
         contact_name="Nia",
         contact_email="nia@newdonor.example",
+    )
+
+
+def _referral(personas):
+    from referrals import services
+
+    return services.referral_create(
+        vcse=personas.ladywood,
+        actor=personas.alice,
+        needs=services.Needs(
+            reference="LCH-0001",
+            area=personas.batch.area,
+            device_type="laptop",
+            connectivity="has_connection",
+            eligibility=["low_income"],
+            consent_by="person",
+            consent_purposes=["referral", "aggregate"],
+        ),
     )
 
 

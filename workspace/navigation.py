@@ -35,9 +35,13 @@ ITEMS = [
         {Role.COORDINATOR, Role.ITAD_TECHNICIAN, Role.DONOR_CONTACT},
         False,
     ),
+    ("Referrals", "referrals:list", {Role.VCSE_WORKER}, False),
+    ("SIM stock", "referrals:sims", {Role.VCSE_WORKER}, False),
+    ("Demand and supply", "referrals:demand", {Role.COORDINATOR, Role.COUNCIL_OFFICER}, False),
     ("Your organisation", "organisations:profile", None, False),
     ("Team", "organisations:team", None, False),
     ("API tokens", "api_tokens:list", None, True),
+    ("Referral access log", "referrals:access_log", {Role.VCSE_WORKER}, True),
     ("Reference data", "admin:index", {Role.COORDINATOR}, False),
     ("Account", "mfa_index", None, False),
 ]

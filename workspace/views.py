@@ -104,11 +104,14 @@ def _council(membership):
 
 
 def _vcse(membership):
+    from referrals.selectors import vcse_summary
+
     areas = membership.organisation.areas_served.all()
     return {
         "areas": areas,
         "team": team_of(membership.organisation),
         "councils": partners_serving(areas, kind=Kind.LOCAL_AUTHORITY),
+        "referrals": vcse_summary(membership.organisation),
     }
 
 

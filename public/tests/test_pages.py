@@ -41,11 +41,15 @@ def test_the_region_page_draws_the_areas_map_beside_its_table(client, region):
     assert "1,157,603" in content
 
 
-def test_get_help_lists_community_organisations_by_area(client, personas):
-    content = client.get("/get-help/").content.decode()
-    assert "Ladywood Community Hub" in content
-    assert "Tipton Together" in content
-    assert "Forge Tech Reuse" not in content  # partners are not where people ask for help
+def test_get_help_lists_community_organisations_by_area(client, personas, areas):
+    def found(area):
+        return client.get("/get-help/", {"area": areas[area].pk, "need": "device"}).content.decode()
+
+    birmingham = found("Birmingham")
+    assert "Ladywood Community Hub" in birmingham
+    assert "Tipton Together" not in birmingham  # it works in Sandwell
+    assert "Forge Tech Reuse" not in birmingham  # partners are not where people ask for help
+    assert "Tipton Together" in found("Sandwell")
 
 
 def test_donate_lists_only_partners_with_a_current_accreditation(client, personas):

@@ -10,7 +10,14 @@ from organisations.models import Organisation
 from regions.models import Area, Region
 from regions.packs import DEFAULT_PACK
 from regions.services import RegionLoadError, region_load
-from tests.lib.pack_files import NORTHSHIRE_AREAS, feature_collection, square, write_pack
+from tests.lib.pack_files import (
+    NORTHSHIRE_AREAS,
+    NORTHSHIRE_DISTRICTS,
+    WITH_DISTRICTS,
+    feature_collection,
+    square,
+    write_pack,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +38,47 @@ def test_it_loads_the_shipped_west_midlands_pack():
     assert birmingham.internet_nonuse_pct == Decimal("8.6")
     assert birmingham.statistics["lsoa11_count_iod2019"] == "639"
     assert birmingham.boundary["type"] == "MultiPolygon"
+
+
+def test_the_shipped_pack_gives_each_council_its_postcode_districts():
+    region = region_load(pack=read_region_pack(DEFAULT_PACK))
+
+    districts = dict(region.areas.values_list("name", "postcode_districts"))
+    assert "B15" in districts["Birmingham"]
+    assert "CV1" in districts["Coventry"]
+    assert "WV1" in districts["Wolverhampton"]
+    assert "B37" in districts["Birmingham"]
+    assert "B37" in districts["Solihull"]
+    assert "B15" not in districts["Solihull"]
+
+
+def test_it_stores_each_areas_postcode_districts(tmp_path):
+    folder = write_pack(tmp_path, manifest=WITH_DISTRICTS, districts=NORTHSHIRE_DISTRICTS)
+
+    region = region_load(pack=read_region_pack(folder))
+
+    assert dict(region.areas.values_list("code", "postcode_districts")) == {
+        "E07000901": ["LA8", "LA9", "LA10"],
+        "E07000902": ["LA8", "LA11"],
+    }
+
+
+def test_a_changed_postcode_districts_file_updates_the_areas(tmp_path):
+    region_load(
+        pack=read_region_pack(
+            write_pack(tmp_path, manifest=WITH_DISTRICTS, districts=NORTHSHIRE_DISTRICTS)
+        )
+    )
+
+    folder = write_pack(
+        tmp_path, manifest=WITH_DISTRICTS, districts="district,code\nLA9,E07000901\n"
+    )
+    region = region_load(pack=read_region_pack(folder))
+
+    assert dict(region.areas.values_list("code", "postcode_districts")) == {
+        "E07000901": ["LA9"],
+        "E07000902": [],
+    }
 
 
 def test_loading_the_same_pack_twice_writes_nothing():

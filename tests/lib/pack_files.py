@@ -27,6 +27,19 @@ E07000901,Fellside,81000
 E07000902,Marram Bay,42000
 """
 
+# [files] is the manifest's last table, so a key appended to it lands there.
+WITH_DISTRICTS = NORTHSHIRE_MANIFEST + 'postcode_districts = "postcode-districts.csv"\n'
+
+# LA8 straddles the two areas; LA10 after LA9 shows districts sort as numbers, not as text.
+NORTHSHIRE_DISTRICTS = """\
+district,code
+LA10,E07000901
+la9 ,E07000901
+LA8,E07000901
+LA8,E07000902
+LA11,E07000902
+"""
+
 
 def square(west: float, south: float, size: float = 0.1) -> dict[str, Any]:
     """A square GeoJSON Polygon, wound counter-clockwise."""
@@ -56,11 +69,15 @@ def write_pack(
     manifest: str = NORTHSHIRE_MANIFEST,
     areas: str = NORTHSHIRE_AREAS,
     boundaries: dict[str, Any] | None = NORTHSHIRE_BOUNDARIES,
+    districts: str | None = None,
 ) -> Path:
-    """Write region.toml, areas.csv and (unless None) boundaries.geojson into `folder`."""
+    """Write region.toml, areas.csv and (unless None) boundaries.geojson and
+    postcode-districts.csv into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "region.toml").write_text(manifest, encoding="utf-8")
     (folder / "areas.csv").write_text(areas, encoding="utf-8")
     if boundaries is not None:
         (folder / "boundaries.geojson").write_text(json.dumps(boundaries), encoding="utf-8")
+    if districts is not None:
+        (folder / "postcode-districts.csv").write_text(districts, encoding="utf-8")
     return folder

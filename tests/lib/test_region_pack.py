@@ -6,7 +6,9 @@ from lib.region_pack import RegionPackError, read_region_pack
 from regions.packs import DEFAULT_PACK
 from tests.lib.pack_files import (
     NORTHSHIRE_AREAS,
+    NORTHSHIRE_DISTRICTS,
     NORTHSHIRE_MANIFEST,
+    WITH_DISTRICTS,
     feature_collection,
     square,
     write_pack,
@@ -65,6 +67,17 @@ def test_the_shipped_pack_carries_its_attribution_and_sources():
     assert pack.attribution[1].startswith("Source: Office for National Statistics")
     assert pack.attribution[2] == "Impact factors: The Restart Project, CC BY-SA 4.0"
     assert pack.sources.startswith("# West Midlands Combined Authority")
+
+
+def test_the_shipped_pack_gives_every_area_its_postcode_districts_in_natural_order():
+    districts = {
+        area.name: area.postcode_districts for area in read_region_pack(DEFAULT_PACK).areas
+    }
+
+    assert all(districts.values())
+    assert districts["Birmingham"][:10] == tuple(f"B{n}" for n in range(1, 11))
+    assert "B37" in districts["Birmingham"]
+    assert "B37" in districts["Solihull"]
 
 
 def test_a_pack_may_leave_out_the_optional_columns_keys_and_files(tmp_path):
@@ -126,11 +139,12 @@ def test_it_reports_every_missing_and_unknown_region_toml_key(tmp_path):
 
 
 def test_it_reports_files_that_do_not_exist(tmp_path):
-    manifest = NORTHSHIRE_MANIFEST + 'sources = "SOURCES.md"\n'
+    manifest = WITH_DISTRICTS + 'sources = "SOURCES.md"\n'
     folder = write_pack(tmp_path, manifest=manifest, boundaries=None)
 
     assert problems_of(folder) == [
         'region.toml, key "files.boundaries": "boundaries.geojson" does not exist',
+        'region.toml, key "files.postcode_districts": "postcode-districts.csv" does not exist',
         'region.toml, key "files.sources": "SOURCES.md" does not exist',
     ]
 
@@ -275,3 +289,77 @@ def test_the_error_message_lists_every_problem(tmp_path):
         '- areas.csv row 2, column "population": "lots" is not a whole number\n'
         '- areas.csv row 3, column "population": "few" is not a whole number'
     )
+
+
+def test_it_reads_each_areas_postcode_districts_in_natural_order(tmp_path):
+    folder = write_pack(tmp_path, manifest=WITH_DISTRICTS, districts=NORTHSHIRE_DISTRICTS)
+
+    fellside, marram_bay = read_region_pack(folder).areas
+
+    assert fellside.postcode_districts == ("LA8", "LA9", "LA10")
+    assert marram_bay.postcode_districts == ("LA8", "LA11")
+
+
+def test_it_reads_a_postcode_districts_csv_saved_with_a_byte_order_mark(tmp_path):
+    folder = write_pack(tmp_path, manifest=WITH_DISTRICTS)
+    (folder / "postcode-districts.csv").write_text(NORTHSHIRE_DISTRICTS, encoding="utf-8-sig")
+
+    assert read_region_pack(folder).areas[0].postcode_districts == ("LA8", "LA9", "LA10")
+
+
+def test_areas_have_no_postcode_districts_when_the_pack_has_no_file_of_them(tmp_path):
+    pack = read_region_pack(write_pack(tmp_path))
+
+    assert [area.postcode_districts for area in pack.areas] == [(), ()]
+
+
+def test_it_reports_postcode_districts_that_are_not_districts(tmp_path):
+    districts = "district,code\nLA8 1AB,E07000901\nQQ1,E07000901\n,E07000902\nLA,E07000902\n"
+    folder = write_pack(tmp_path, manifest=WITH_DISTRICTS, districts=districts)
+
+    assert problems_of(folder) == [
+        'postcode-districts.csv row 2, column "district": "LA8 1AB" is not a postcode district '
+        "(the part of a postcode before the space, e.g. B15)",
+        'postcode-districts.csv row 3, column "district": "QQ1" is not a postcode district '
+        "(the part of a postcode before the space, e.g. B15)",
+        'postcode-districts.csv row 4, column "district": is empty',
+        'postcode-districts.csv row 5, column "district": "LA" is not a postcode district '
+        "(the part of a postcode before the space, e.g. B15)",
+    ]
+
+
+def test_it_reports_postcode_districts_of_areas_the_pack_does_not_have(tmp_path):
+    districts = "district,code\nLA8,E07000999\nLA9,Fellside\n"
+    folder = write_pack(tmp_path, manifest=WITH_DISTRICTS, districts=districts)
+
+    assert problems_of(folder) == [
+        'postcode-districts.csv row 2, column "code": "E07000999" is not an area in areas.csv',
+        'postcode-districts.csv row 3, column "code": "Fellside" is not an area in areas.csv',
+    ]
+
+
+def test_it_reports_a_district_listed_twice_for_one_area(tmp_path):
+    districts = NORTHSHIRE_DISTRICTS + "la10,E07000901\n"
+    folder = write_pack(tmp_path, manifest=WITH_DISTRICTS, districts=districts)
+
+    assert problems_of(folder) == [
+        'postcode-districts.csv row 7, column "district": "LA10" for E07000901 '
+        "is a duplicate of row 2"
+    ]
+
+
+def test_it_reports_a_postcode_districts_csv_without_its_columns(tmp_path):
+    districts = "outcode,code\nLA8,E07000901\n"
+    folder = write_pack(tmp_path, manifest=WITH_DISTRICTS, districts=districts)
+
+    assert problems_of(folder) == ['postcode-districts.csv: missing required column "district"']
+
+
+def test_an_unreadable_areas_csv_is_not_reported_again_for_every_district(tmp_path):
+    manifest = WITHOUT_BOUNDARIES + 'postcode_districts = "postcode-districts.csv"\n'
+    areas = "code,population\nE07000901,81000\n"
+    folder = write_pack(
+        tmp_path, manifest=manifest, areas=areas, boundaries=None, districts=NORTHSHIRE_DISTRICTS
+    )
+
+    assert problems_of(folder) == ['areas.csv: missing required column "name"']
