@@ -13,6 +13,7 @@ from api.services import api_token_create
 from conftest import make_user
 from donations import services
 from donations.models import (
+    CollectionStatus,
     ColumnMapping,
     DonorRegistration,
     Manifest,
@@ -376,3 +377,84 @@ def test_an_unreadable_upload_gets_a_clear_message_over_the_api(client, personas
     assert error["row"] is None
     assert error["message"]
     assert not ManifestItem.objects.exists()
+
+
+def test_a_large_file_is_checked_and_imported_in_the_background(
+    client, personas, pledged, django_capture_on_commit_callbacks
+):
+    """Over the inline limit the upload returns at once; the worker checks it, the page shows
+    progress, and the import also runs as a task (tasks run in-process in tests)."""
+    from donations import manifests
+
+    _, batch = pledged
+    lines = [b"Serial,Type,Make,Model"] + [
+        b"BG-%06d,laptop,Dell,Latitude 5490 with a long model description" % n
+        for n in range(1, 12_000)
+    ]
+    content = b"\r\n".join(lines) + b"\r\n"
+    assert len(content) > manifests.INLINE_BYTES
+    client.force_login(personas.donor)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = _upload(client, batch, content, name="large.csv")
+    assert callbacks, "the check was queued for the worker, not done in the request"
+    manifest = Manifest.objects.get(batch=batch)
+    assert manifest.status == ManifestStatus.CHECKED
+    assert manifest.report["rows"] == 11_999
+    assert not manifest.report["errors"]
+    page = client.get(response.url if response.status_code == 302 else manifest_url(manifest))
+    assert page.status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        manifests.manifest_commit(manifest, actor=personas.donor)
+    manifest.refresh_from_db()
+    assert manifest.status == ManifestStatus.COMMITTED
+    assert manifest.content == b""  # the donor's file is not kept once imported
+    assert ManifestItem.objects.filter(batch=batch).count() == 11_999
+
+
+def manifest_url(manifest):
+    return reverse(
+        "donations:manifest", kwargs={"reference": manifest.batch.reference, "pk": manifest.pk}
+    )
+
+
+def test_receiving_reopens_until_the_certificate_and_collections_can_be_cancelled(
+    personas, pledged
+):
+    from django.core.exceptions import ValidationError
+
+    _pledge, batch = pledged
+    today = timezone.localdate()
+    services.partner_choose(
+        batch, personas.itad_org, reason="Near", collection_date=today, actor=personas.donor
+    )
+    collection = services.collection_book(batch, date=today, site="HQ", actor=personas.donor)
+    with pytest.raises(ValidationError, match="reason"):
+        services.collection_cancel(
+            collection, actor=personas.donor, organisation=personas.donor_org, reason=" "
+        )
+    with pytest.raises(ValidationError):
+        services.collection_cancel(
+            collection, actor=personas.charlie, organisation=personas.tipton, reason="No"
+        )
+    services.collection_cancel(
+        collection, actor=personas.donor, organisation=personas.donor_org, reason="Site closed"
+    )
+    collection.refresh_from_db()
+    assert collection.status == CollectionStatus.CANCELLED
+    again = services.collection_book(batch, date=today, site="HQ", actor=personas.donor)
+    services.collection_confirm(again, actor=personas.technician, organisation=personas.itad_org)
+    services.receive_scan(
+        batch,
+        ["NOT-LISTED-1"],
+        actor=personas.technician,
+        organisation=personas.itad_org,
+        unexpected_type="laptop",
+    )
+    services.receiving_close(batch, actor=personas.technician, organisation=personas.itad_org)
+    batch.refresh_from_db()
+    assert batch.receiving_closed_at is not None
+    with pytest.raises(ValidationError, match="partner"):
+        services.receiving_reopen(batch, actor=personas.donor, organisation=personas.donor_org)
+    services.receiving_reopen(batch, actor=personas.technician, organisation=personas.itad_org)
+    batch.refresh_from_db()
+    assert batch.receiving_closed_at is None
