@@ -361,6 +361,11 @@ def _release(referral: Referral, *, actor, organisation, reason: str) -> None:
 def allocate(referral: Referral, device: Device, *, actor, organisation) -> Referral:
     """Set `device` aside for `referral`: both change together or neither does."""
     referral = _lock(referral)
+    if not (organisation.is_regional_body or organisation.pk == referral.vcse_id):
+        raise ValidationError(
+            "Only the coordinator, or the referring organisation with a device it holds, "
+            "can allocate to this referral."
+        )
     if referral.state != State.WAITING:
         raise ValidationError(
             f"The referral is {referral.get_state_display().lower()}, not waiting."

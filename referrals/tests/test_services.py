@@ -159,6 +159,25 @@ def test_withdrawing_releases_the_allocated_device(allocated, personas):
     assert CustodyEvent.objects.filter(device=device).last().transition == "deallocate"
 
 
+def test_another_vcse_cannot_allocate_to_a_referral_even_with_its_own_device(lab, refer, personas):
+    referral = refer()
+    device = lab.device(state="ready")
+    device.refresh_from_db()
+    handover_start(
+        device, personas.tipton, actor=personas.technician, organisation=personas.itad_org
+    )
+    from devices.services import handover_confirm
+
+    handover_confirm(device, actor=personas.charlie, organisation=personas.tipton)
+    with pytest.raises(ValidationError, match="Only the coordinator"):
+        services.allocate(referral, device, actor=personas.charlie, organisation=personas.tipton)
+    referral.refresh_from_db()
+    assert referral.state == State.WAITING
+    # Tipton may give a device it holds to its own referral.
+    own = refer(vcse=personas.tipton, actor=personas.charlie, area="Sandwell")
+    services.allocate(own, device, actor=personas.charlie, organisation=personas.tipton)
+
+
 def test_another_vcse_cannot_change_a_referral(allocated, personas):
     referral, _ = allocated
     with pytest.raises(ValidationError, match="Only the organisation"):
