@@ -69,6 +69,9 @@ class ReferralIn(Schema):
     substitutes: list[RequestableType] = Field(
         [], description="Other device types that would also do."
     )
+    minimum_tier: int = Field(
+        1, ge=1, le=3, description="Minimum specification: 1 basic, 2 standard, 3 high."
+    )
     eligibility: list[Eligibility] = Field(description="At least one reason.")
     accessibility: list[Accessibility] = []
     connectivity: Connectivity
@@ -90,6 +93,7 @@ class AreaOut(Schema):
 class NeedsOut(Schema):
     device_type: str
     substitutes: list[str]
+    minimum_tier: int
     eligibility: list[str]
     accessibility: list[str]
     connectivity: str

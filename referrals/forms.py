@@ -2,6 +2,7 @@ from django import forms
 
 from devices.models import DeviceType
 from directory.models import Service
+from lib.suitability import TIER_HELP, TIER_LABELS
 from regions.models import Area
 
 from .models import (
@@ -58,6 +59,16 @@ class ReferralForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Accepting another type can mean a shorter wait.",
+    )
+    minimum_tier = forms.TypedChoiceField(
+        label="Minimum specification",
+        choices=[(tier, f"{label}: {TIER_HELP[tier]}") for tier, label in TIER_LABELS.items()],
+        coerce=int,
+        initial=1,
+        required=False,
+        empty_value=1,
+        widget=forms.RadioSelect,
+        help_text="Ask for more than basic only when their use needs it: it can mean a longer wait.",
     )
     accessibility = forms.MultipleChoiceField(
         label="Accessibility needs (optional)",
@@ -124,6 +135,7 @@ class ReferralForm(forms.Form):
             eligibility=data["eligibility"],
             device_type=data["device_type"],
             substitutes=data.get("substitutes", []),
+            minimum_tier=data.get("minimum_tier") or 1,
             accessibility=data.get("accessibility", []),
             connectivity=data["connectivity"],
             skills=data.get("skills", []),

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from devices.models import Device, DeviceType
 from directory.models import Service
+from lib.suitability import TIER_LABELS
 from organisations.models import Organisation
 from organisations.roles import Role
 from organisations.scope import scope_of
@@ -139,6 +140,13 @@ class Referral(models.Model):
     device_type = models.CharField("device needed", max_length=16, choices=DeviceType.choices[:-1])
     substitutes = models.JSONField(
         default=list, blank=True, help_text="Other device types that would also do."
+    )
+    minimum_tier = models.PositiveSmallIntegerField(
+        "minimum specification",
+        choices=[(tier, label) for tier, label in TIER_LABELS.items()],
+        default=1,
+        help_text="Ask for more than basic only when the person's use needs it: it can mean a "
+        "longer wait.",
     )
     accessibility = models.JSONField(default=list, blank=True)
     connectivity = models.CharField(max_length=20, choices=Connectivity.choices)

@@ -23,6 +23,7 @@ from devices.models import Device, DeviceType
 from directory.models import Service
 from lib.personal_data import personal_data_errors
 from lib.postcodes import normalise_district
+from lib.suitability import TIER_LABELS, spec_tier
 from organisations.models import Membership, Organisation
 from organisations.roles import Role
 from rehome.mail import queue_email
@@ -98,6 +99,7 @@ class Needs:
     priority: int = Priority.STANDARD
     priority_reason: str = ""
     notes: str = ""
+    minimum_tier: int = 1
 
 
 def _clean(needs: Needs, vcse: Organisation, *, instance: Referral | None = None) -> dict:
@@ -150,6 +152,8 @@ def _clean(needs: Needs, vcse: Organisation, *, instance: Referral | None = None
         errors, "accessibility", needs.accessibility, Accessibility.values, label="need"
     )
     skills = _choices(errors, "skills", needs.skills, SkillsTopic.values, label="topic")
+    if needs.minimum_tier not in TIER_LABELS:
+        errors["minimum_tier"] = ["Choose the minimum specification the person needs."]
     if needs.connectivity not in Connectivity.values:
         errors["connectivity"] = ["Say how the person will get online."]
     if needs.priority not in Priority.values:
@@ -178,6 +182,7 @@ def _clean(needs: Needs, vcse: Organisation, *, instance: Referral | None = None
         "postcode_district": district,
         "device_type": needs.device_type,
         "substitutes": substitutes,
+        "minimum_tier": needs.minimum_tier,
         "eligibility": eligibility,
         "accessibility": accessibility,
         "connectivity": needs.connectivity,
@@ -353,6 +358,16 @@ def _release(referral: Referral, *, actor, organisation, reason: str) -> None:
         )
 
 
+def device_tier(device: Device) -> int:
+    return spec_tier(
+        device_type=device.device_type,
+        ram_gb=device.ram_gb,
+        storage_gb=device.storage_gb,
+        year=device.year,
+        this_year=timezone.localdate().year,
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Allocation (the coordinator's allocation run calls this for each match) and collection.
 
@@ -373,6 +388,11 @@ def allocate(referral: Referral, device: Device, *, actor, organisation) -> Refe
     if device.device_type not in referral.accepted_types:
         raise ValidationError(
             f"A {device.get_device_type_display().lower()} is not what this referral asked for."
+        )
+    if device_tier(device) < referral.minimum_tier:
+        raise ValidationError(
+            f"{device} is below the {TIER_LABELS[referral.minimum_tier].lower()} specification "
+            "this referral needs."
         )
     device_services.allocation_record(
         device, referral_uid=referral.uid, actor=actor, organisation=organisation

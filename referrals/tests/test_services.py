@@ -514,3 +514,12 @@ def test_mail_is_sent_only_to_the_vcses_workers(
         services.send_expiry_notices(horizon)
     recipients = sorted(tuple(sorted(m.to)) for m in mail.outbox)
     assert recipients == [("alice@example.org", "bob@example.org"), ("charlie@example.org",)]
+
+
+def test_a_device_below_the_specification_asked_for_is_refused(lab, refer, personas):
+    referral = refer(minimum_tier=2)
+    old = lab.device(state="ready", year=2018)  # eight years old: basic
+    with pytest.raises(ValidationError, match="below the standard specification"):
+        services.allocate(referral, old, actor=personas.coordinator, organisation=personas.wmca)
+    recent = lab.device(state="ready", year=timezone.localdate().year - 1)
+    services.allocate(referral, recent, actor=personas.coordinator, organisation=personas.wmca)
