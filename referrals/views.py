@@ -155,6 +155,7 @@ def referral_detail(request, uid):
             for name in ("skills", "accessibility", "eligibility", "substitutes")
         },
         "purposes": referral.labels("consent_purposes"),
+        "allocation": referral.matches.filter(status="committed").order_by("-pk").first(),
         "device_with_us": referral.device_id and referral.device.custodian_id == referral.vcse_id,
         "device_coming": referral.device_id
         and referral.device.in_transit_to_id == referral.vcse_id,

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "donations",
     "directory",
     "referrals",
+    "allocation",
     "demo",
 ]
 

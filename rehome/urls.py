@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("erasure.urls")),
     path("", include("donations.urls")),
     path("", include("referrals.urls")),
+    path("", include("allocation.urls")),
     path("", include("custody.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),

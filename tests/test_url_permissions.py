@@ -98,6 +98,16 @@ for _name in ("receive", "receiving_close"):
 for _name in ("detail", "edit", "withdraw", "renew", "ready", "handover", "follow_up", "erase"):
     SAMPLES[f"referrals:{_name}"] = ("alice", lambda p: {"uid": p.referral.uid})
 SAMPLES["api:referral_detail"] = ("alice", lambda p: {"uid": p.referral.uid})
+# Allocation is the coordinator's; ring-fences the council's (and the coordinator's).
+for _name in ("run", "commit", "discard", "swap"):
+    SAMPLES[f"allocation:{_name}"] = ("coordinator", lambda p: {"uid": p.run.uid})
+for _name in ("remove", "undo"):
+    SAMPLES[f"allocation:{_name}"] = (
+        "coordinator",
+        lambda p: {"uid": p.run.uid, "pk": p.run.matches.first().pk},
+    )
+SAMPLES["allocation:ring_fence_limit"] = ("coordinator", lambda p: {"slug": p.batch.area.slug})
+SAMPLES["allocation:ring_fence_lift"] = ("council_officer", lambda p: {"pk": p.ring_fence.pk})
 # API uploads (POST with a file): who may use them, and who may not, is tested with the upload
 # itself (donations/tests/test_pages.py), since a bare request fails validation before access.
 API_TESTED_WITH_UPLOADS = {"api:manifest_upload"}
@@ -197,6 +207,7 @@ def setup(personas, lab, client):
 
     _donations(personas)
     personas.referral = _referral(personas)
+    _allocation(personas, lab)
     personas.invitation, _ = invitation_create(
         organisation=personas.ladywood,
         email="new@example.org",
@@ -279,6 +290,19 @@ def _referral(personas):
             consent_by="person",
             consent_purposes=["referral", "aggregate"],
         ),
+    )
+
+
+def _allocation(personas, lab):
+    from allocation import services, weights
+
+    lab.device(state="ready", year=2025)
+    personas.run = services.run_preview(
+        personas.region, actor=personas.coordinator, organisation=personas.wmca
+    )
+    weights.ring_fence_limit_set(personas.batch.area, 100, actor=personas.coordinator)
+    personas.ring_fence = weights.ring_fence_add(
+        personas.device, council=personas.birmingham_council, reason="Local", actor=None
     )
 
 

@@ -38,6 +38,13 @@ ITEMS = [
     ("Referrals", "referrals:list", {Role.VCSE_WORKER}, False),
     ("SIM stock", "referrals:sims", {Role.VCSE_WORKER}, False),
     ("Demand and supply", "referrals:demand", {Role.COORDINATOR, Role.COUNCIL_OFFICER}, False),
+    ("Allocation", "allocation:overview", {Role.COORDINATOR}, False),
+    (
+        "Ring-fenced devices",
+        "allocation:ring_fences",
+        {Role.COUNCIL_OFFICER, Role.COORDINATOR},
+        False,
+    ),
     ("Your organisation", "organisations:profile", None, False),
     ("Team", "organisations:team", None, False),
     ("API tokens", "api_tokens:list", None, True),

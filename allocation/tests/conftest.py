@@ -1,0 +1,1 @@
+from referrals.tests.conftest import allocated, refer  # noqa: F401  (shared fixtures)
