@@ -131,8 +131,12 @@ def demo_seed(*, scale: int = 1, today: datetime.date | None = None) -> dict[str
     from demo.devices import seed_devices
 
     devices = seed_devices(organisations, people, areas)
+    from demo.referrals import seed_referrals
+
+    referrals = seed_referrals(scale=scale, today=today)
     return {
         "devices": devices,
+        "referrals": referrals,
         "organisations": Organisation.objects.count() - before["organisations"],
         "accreditations": Accreditation.objects.count() - before["accreditations"],
         "people": User.objects.count() - before["people"],

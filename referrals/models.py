@@ -194,6 +194,7 @@ class Referral(models.Model):
             models.Index(fields=["vcse", "state", "priority", "referred_at"]),
             models.Index(fields=["area", "state", "device_type", "priority", "referred_at"]),
             models.Index(fields=["state", "closed_at"]),
+            models.Index(fields=["area", "allocated_at"]),
         ]
 
     def __str__(self) -> str:
@@ -301,9 +302,12 @@ class Handover(models.Model):
     )
     follow_up_due = models.DateField()
     follow_up_reminded_at = models.DateTimeField(null=True, blank=True)
+    # Days from referral to handover, kept so that medians need no arithmetic over every row.
+    waited_days = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-handed_over_at"]
+        indexes = [models.Index(fields=["handed_over_at", "waited_days"])]
 
     def __str__(self) -> str:
         return f"Handover of {self.device} on {self.handed_over_at:%Y-%m-%d}"

@@ -7,8 +7,9 @@ import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from devices.models import DeviceType
@@ -31,28 +32,35 @@ TYPE_LABELS = dict(DeviceType.choices)
 
 
 def with_position(referrals):
-    """Annotate each waiting referral with its place in its area's queue for its device type:
-    higher priority first, then longest waiting (the allocation policy's order)."""
-    ahead = (
+    """Annotate each waiting referral with how many are ahead of it in its area's queue for its
+    device type: higher priority first, then longest waiting (the allocation policy's order).
+
+    Two bounded counts (higher bands; the same band, referred earlier), each a range of the
+    (area, state, device type, priority, referred) index, rather than one OR that scans the
+    whole queue for every row."""
+    queue = (
         Referral.objects.filter(
             state=State.WAITING, area=OuterRef("area"), device_type=OuterRef("device_type")
         )
-        .filter(
-            Q(priority__lt=OuterRef("priority"))
-            | Q(priority=OuterRef("priority"), referred_at__lt=OuterRef("referred_at"))
-        )
         .order_by()
         .values("area")
+    )
+    higher = queue.filter(priority__lt=OuterRef("priority")).annotate(n=Count("pk")).values("n")
+    earlier = (
+        queue.filter(priority=OuterRef("priority"), referred_at__lt=OuterRef("referred_at"))
         .annotate(n=Count("pk"))
         .values("n")
     )
+    zero = Value(0)
     return referrals.annotate(
-        ahead=Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0))
+        ahead=Coalesce(Subquery(higher, output_field=IntegerField()), zero)
+        + Coalesce(Subquery(earlier, output_field=IntegerField()), zero)
     )
 
 
 def supply_rates(pairs: set[tuple[int, str]], today: datetime.date) -> dict[tuple[int, str], int]:
-    """Devices allocated per (area, device type) over the last SUPPLY_WINDOW_DAYS days."""
+    """People served per (area, device type asked for) over the last SUPPLY_WINDOW_DAYS days:
+    how fast a queue moves (a substitute device still moves the queue it was asked in)."""
     if not pairs:
         return {}
     since = timezone.make_aware(
@@ -61,15 +69,12 @@ def supply_rates(pairs: set[tuple[int, str]], today: datetime.date) -> dict[tupl
         )
     )
     rows = (
-        Referral.objects.filter(
-            allocated_at__gte=since,
-            area_id__in={a for a, _ in pairs},
-            device__isnull=False,
-        )
-        .values("area_id", "device__device_type")
+        Referral.objects.filter(area_id__in={a for a, _ in pairs}, allocated_at__gte=since)
+        .values("area_id", "device_type")
         .annotate(n=Count("pk"))
+        .order_by()
     )
-    return {(r["area_id"], r["device__device_type"]): r["n"] for r in rows}
+    return {(r["area_id"], r["device_type"]): r["n"] for r in rows}
 
 
 def wait_estimate(position: int, allocated_recently: int) -> str:
@@ -141,6 +146,21 @@ class Demand:
     more_confident: int | str = 0
 
 
+DEMAND_CACHE_SECONDS = 300
+
+
+def demand_cached(areas) -> tuple[Demand, datetime.datetime]:
+    """`demand` for these areas as computed within the last few minutes, and when. The figures
+    are aggregates, the same for everyone looking at the same areas, and a page over a large
+    region's 200,000 referrals costs a few hundred milliseconds to compute cold."""
+    key = "demand:v1:" + ",".join(str(a.pk) for a in sorted(areas, key=lambda a: a.pk))
+    cached = cache.get(key)
+    if cached is None:
+        cached = (demand(areas), timezone.now())
+        cache.set(key, cached, DEMAND_CACHE_SECONDS)
+    return cached
+
+
 def demand(areas, today: datetime.date | None = None) -> Demand:
     today = today or timezone.localdate()
     area_ids = [a.pk for a in areas]
@@ -170,18 +190,18 @@ def demand(areas, today: datetime.date | None = None) -> Demand:
         (label, suppress(counts[f"priority_{p}"])) for p, label in Priority.choices
     ]
     result.median_wait_days = _median_days(waiting, "referred_at", today, counts["total"])
-    result.allocated = suppress(
-        Referral.objects.filter(area_id__in=area_ids, state__in=HOLDING_A_DEVICE).count()
-    )
     per_area = {
         row["area_id"]: row
         for row in Referral.objects.filter(area_id__in=area_ids)
         .values("area_id")
         .annotate(
             waiting=Count("pk", filter=Q(state=State.WAITING)),
+            allocated=Count("pk", filter=Q(state__in=HOLDING_A_DEVICE)),
             handed_over=Count("pk", filter=Q(state__in=[State.HANDED_OVER, State.FOLLOWED_UP])),
         )
+        .order_by()
     }
+    result.allocated = suppress(sum(row["allocated"] for row in per_area.values()))
     result.by_area = [
         {
             "area": area,
@@ -190,31 +210,28 @@ def demand(areas, today: datetime.date | None = None) -> Demand:
         }
         for area in areas
     ]
-    year_ago = today.replace(day=1) - datetime.timedelta(days=335)
-    handovers = Handover.objects.filter(
-        referral__area_id__in=area_ids, handed_over_at__date__gte=year_ago.replace(day=1)
+    # The last twelve months' handovers, counted per month in one query.
+    months = _months_back(today, 12)
+    bounds = [_start_of(m) for m in months] + [_start_of(_next_month(months[-1]))]
+    recent = Handover.objects.filter(
+        referral__area_id__in=area_ids, handed_over_at__gte=bounds[0], handed_over_at__lt=bounds[-1]
     )
-    months = {
-        timezone.localtime(row["month"]).date()
-        if isinstance(row["month"], datetime.datetime)
-        else row["month"]: row["n"]
-        for row in handovers.annotate(month=TruncMonth("handed_over_at"))
-        .values("month")
-        .annotate(n=Count("pk"))
-    }
+    per_month = recent.aggregate(
+        **{
+            f"m{n}": Count(
+                "pk", filter=Q(handed_over_at__gte=bounds[n], handed_over_at__lt=bounds[n + 1])
+            )
+            for n in range(len(months))
+        }
+    )
     result.handovers_by_month = [
-        (month, suppress(months.get(month, 0))) for month in _months_back(today, 12)
+        (month, suppress(per_month[f"m{n}"])) for n, month in enumerate(months)
     ]
-    recent = Handover.objects.filter(referral__area_id__in=area_ids)
-    n_recent = recent.count()
-    if median_or_none([0] * n_recent) is not None:
-        gaps = sorted(
-            (h - r).days
-            for h, r in recent.values_list("handed_over_at", "referral__referred_at").order_by()[
-                :20_000
-            ]
-        )
-        result.median_days_to_handover = gaps[len(gaps) // 2]
+    handed = sum(per_month.values())
+    if median_or_none([0] * handed) is not None:
+        result.median_days_to_handover = recent.order_by("waited_days").values_list(
+            "waited_days", flat=True
+        )[handed // 2]
     follow_ups = FollowUp.objects.filter(referral__area_id__in=area_ids).aggregate(
         n=Count("pk"),
         using=Count("pk", filter=Q(still_using__in=[StillUsing.YES, StillUsing.SOMETIMES])),
@@ -224,6 +241,14 @@ def demand(areas, today: datetime.date | None = None) -> Demand:
     result.still_using = suppress(follow_ups["using"])
     result.more_confident = suppress(follow_ups["confident"])
     return result
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
 
 def _months_back(today: datetime.date, n: int) -> list[datetime.date]:

@@ -574,6 +574,9 @@ def handover_complete(referral: Referral, *, actor, organisation, bundle: Bundle
         terms_version=TERMS_VERSION,
         handed_over_at=now,
         handed_over_by=actor,
+        waited_days=(
+            timezone.localtime(now).date() - timezone.localtime(referral.referred_at).date()
+        ).days,
         follow_up_due=timezone.localdate()
         + datetime.timedelta(days=settings.REHOME_FOLLOW_UP_DAYS),
     )

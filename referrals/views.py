@@ -48,6 +48,10 @@ TABS = {
 }
 
 
+# An area's boundary and statistics are large and no referral page shows them.
+AREA_BULK = ("area__boundary", "area__statistics")
+
+
 def _vcse(request) -> Organisation:
     return request.membership.organisation
 
@@ -57,7 +61,8 @@ def _own(request, uid) -> Referral:
     return get_object_or_404(
         Referral.objects.visible_to(request.user)
         .filter(vcse=_vcse(request))
-        .select_related("area", "device", "vcse"),
+        .select_related("area", "device", "vcse")
+        .defer(*AREA_BULK),
         uid=uid,
     )
 
@@ -88,6 +93,7 @@ def referral_list(request):
         Referral.objects.visible_to(request.user)
         .filter(vcse=vcse, state__in=TABS[tab][1])
         .select_related("area")
+        .defer(*AREA_BULK)
     )
     query = request.GET.get("q", "").strip()
     if query:
@@ -401,18 +407,24 @@ def demand(request):
     membership = request.membership
     organisation = membership.organisation
     if membership.role == Role.COORDINATOR:
-        areas = list(Area.objects.filter(region=organisation.region).order_by("name"))
+        areas = list(
+            Area.objects.filter(region=organisation.region)
+            .defer("boundary", "statistics")
+            .order_by("name")
+        )
         scope = f"{organisation.region}"
     else:
-        areas = list(organisation.areas_served.order_by("name"))
+        areas = list(organisation.areas_served.defer("boundary", "statistics").order_by("name"))
         scope = ", ".join(a.name for a in areas) or "no areas"
     chosen = request.GET.get("area")
     shown = [a for a in areas if a.slug == chosen] or areas
+    figures, as_of = selectors.demand_cached(shown)
     context = {
         "areas": areas,
         "chosen": chosen if len(shown) == 1 and len(areas) > 1 else "",
         "scope": shown[0].name if len(shown) == 1 else scope,
-        "demand": selectors.demand(shown),
+        "demand": figures,
+        "as_of": as_of,
         "activity": selectors.vcse_activity(organisation.region)
         if membership.role == Role.COORDINATOR
         else None,
