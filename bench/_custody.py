@@ -114,6 +114,7 @@ def setup_worker() -> None:
     django.setup()
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)  # as `make run` and a deployment do
     print(f"   migrated the throw-away database in {time.perf_counter() - started:.1f} s")
 
 
