@@ -8,10 +8,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Count
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,13 +17,13 @@ from devices.lifecycle import State as DeviceState
 from devices.models import Device
 from devices.services import TransitionRefused
 from lib import allocation as solver
-from organisations.models import Membership, Organisation
+from organisations.models import Organisation
 from organisations.roles import Role
 from referrals import services as referral_services
 from referrals.models import HOLDING_A_DEVICE, Referral
 from referrals.models import State as ReferralState
 from regions.models import Area, Region
-from rehome.mail import queue_email
+from rehome.mail import member_emails, queue_templated
 
 from . import weights as need_weights
 from .explain import describe
@@ -56,16 +54,7 @@ def build_instance(region: Region) -> tuple[solver.Instance, dict[str, Area]]:
     devices = list(ready_devices(region))
     fenced = need_weights.ring_fenced_ids(d.pk for d in devices)
     this_year = timezone.localdate().year
-    instance_devices = [
-        solver.Device(
-            id=d.pk,
-            type=d.device_type,
-            tier=solver_tier(d, this_year),
-            area=d.area_of_origin.code,
-            ring_fenced=d.pk in fenced,
-        )
-        for d in devices
-    ]
+    instance_devices = [_solver_device(d, fenced, this_year) for d in devices]
     rows = (
         Referral.objects.filter(region=region, state=ReferralState.WAITING)
         .values_list(
@@ -79,17 +68,7 @@ def build_instance(region: Region) -> tuple[solver.Instance, dict[str, Area]]:
         )
         .order_by()
     )
-    instance_referrals = [
-        solver.Referral(
-            id=pk,
-            area=area,
-            accepts=frozenset([device_type, *substitutes]),
-            min_tier=minimum_tier,
-            priority=priority,
-            referred_on=timezone.localtime(referred_at).date(),
-        )
-        for pk, area, device_type, substitutes, minimum_tier, priority, referred_at in rows
-    ]
+    instance_referrals = [_solver_referral(*row) for row in rows]
     weights, _, _ = need_weights.current_weights(region)
     areas = {a.code: a for a in Area.objects.filter(region=region)}
     instance = solver.Instance(
@@ -98,15 +77,26 @@ def build_instance(region: Region) -> tuple[solver.Instance, dict[str, Area]]:
     return instance, areas
 
 
-def solver_tier(device: Device, this_year: int) -> int:
-    from lib.suitability import spec_tier
+def _solver_device(device: Device, fenced: set[int], this_year: int) -> solver.Device:
+    return solver.Device(
+        id=device.pk,
+        type=device.device_type,
+        tier=device.spec_tier(this_year),
+        area=device.area_of_origin.code,
+        ring_fenced=device.pk in fenced,
+    )
 
-    return spec_tier(
-        device_type=device.device_type,
-        ram_gb=device.ram_gb,
-        storage_gb=device.storage_gb,
-        year=device.year,
-        this_year=this_year,
+
+def _solver_referral(
+    pk, area_code, device_type, substitutes, minimum_tier, priority, referred_at
+) -> solver.Referral:
+    return solver.Referral(
+        id=pk,
+        area=area_code,
+        accepts=frozenset([device_type, *substitutes]),
+        min_tier=minimum_tier,
+        priority=priority,
+        referred_on=timezone.localtime(referred_at).date(),
     )
 
 
@@ -215,23 +205,17 @@ def match_swap(first: Match, second: Match, *, reason: str, actor, organisation)
     fenced = need_weights.ring_fenced_ids(devices)
     this_year = timezone.localdate().year
     for match, device_id in ((first, second.device_id), (second, first.device_id)):
-        device, referral = devices[device_id], match.referral
-        candidate = solver.Device(
-            id=device.pk,
-            type=device.device_type,
-            tier=solver_tier(device, this_year),
-            area=device.area_of_origin.code,
-            ring_fenced=device.pk in fenced,
+        device, r = devices[device_id], match.referral
+        wants = _solver_referral(
+            r.pk,
+            r.area.code,
+            r.device_type,
+            r.substitutes,
+            r.minimum_tier,
+            r.priority,
+            r.referred_at,
         )
-        wants = solver.Referral(
-            id=referral.pk,
-            area=referral.area.code,
-            accepts=frozenset(referral.accepted_types),
-            min_tier=referral.minimum_tier,
-            priority=referral.priority,
-            referred_on=timezone.localtime(referral.referred_at).date(),
-        )
-        if not solver.compatible(candidate, wants):
+        if not solver.compatible(_solver_device(device, fenced, this_year), wants):
             raise ValidationError(f"{device} does not meet the needs of the other referral.")
     first.device_id, second.device_id = second.device_id, first.device_id
     for match in (first, second):
@@ -371,13 +355,6 @@ def _ledger(match: Match, action: str, actor, reason: str) -> LedgerEntry:
 # Notifications.
 
 
-def _emails(organisation_id: int, role: str) -> list[str]:
-    found = Membership.objects.filter(
-        organisation_id=organisation_id, role=role, user__is_active=True
-    ).values_list("user__email", flat=True)
-    return sorted({e.lower() for e in found if e})
-
-
 def _notify(run: AllocationRun, committed: list[Match]) -> None:
     """Each VCSE hears which of its referrals got a device; each holder what to prepare."""
     if not committed:
@@ -395,21 +372,16 @@ def _notify(run: AllocationRun, committed: list[Match]) -> None:
             by_holder.setdefault(match.device.custodian_id, []).append(match)
     site = settings.SITE_URL
     for vcse_id, matches in by_vcse.items():
-        _send(
-            _emails(vcse_id, Role.VCSE_WORKER),
+        queue_templated(
+            member_emails(vcse_id, Role.VCSE_WORKER),
             f"{len(matches)} of your referrals {'has' if len(matches) == 1 else 'have'} a device",
             "allocation/email/vcse_allocated.txt",
             {"matches": matches, "site_url": site},
         )
     for holder_id, matches in by_holder.items():
-        _send(
-            _emails(holder_id, Role.ITAD_TECHNICIAN),
+        queue_templated(
+            member_emails(holder_id, Role.ITAD_TECHNICIAN),
             f"{len(matches)} device{'s' if len(matches) != 1 else ''} to prepare for collection",
             "allocation/email/holder_prepare.txt",
             {"matches": matches, "site_url": site, "devices_url": site + reverse("devices:list")},
         )
-
-
-def _send(to: list[str], subject: str, template: str, context: dict) -> None:
-    if to:
-        queue_email(EmailMessage(subject=subject, body=render_to_string(template, context), to=to))

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from devices.lifecycle import State
 from donations.models import Batch
+from lib.suitability import spec_tier
 from organisations.models import Organisation
 from organisations.roles import Role
 from organisations.scope import scope_of
@@ -174,6 +175,16 @@ class Device(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("devices:detail", kwargs={"uid": self.uid})
+
+    def spec_tier(self, this_year: int | None = None) -> int:
+        """The specification tier (1 basic to 3 high) that allocation matches needs against."""
+        return spec_tier(
+            device_type=self.device_type,
+            ram_gb=self.ram_gb,
+            storage_gb=self.storage_gb,
+            year=self.year,
+            this_year=this_year or timezone.localdate().year,
+        )
 
     @property
     def is_in_transit(self) -> bool:

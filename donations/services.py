@@ -10,10 +10,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,7 +21,7 @@ from devices.models import Device, DeviceType
 from organisations.models import Membership, Organisation
 from organisations.roles import Kind, Role
 from organisations.services import organisation_create
-from rehome.mail import queue_email
+from rehome.mail import queue_templated
 
 from . import matching
 from .models import (
@@ -88,7 +86,7 @@ def registration_submit(*, region, areas: Sequence, **fields) -> DonorRegistrati
     registration.save()
     registration.areas.set(areas)
     if region.contact_email:
-        _send(
+        queue_templated(
             [region.contact_email],
             f"New donor registration: {registration.organisation_name}",
             "donations/email/registration_received.txt",
@@ -147,7 +145,7 @@ def registration_decline(registration: DonorRegistration, *, actor, note: str) -
     registration.decided_at = timezone.now()
     registration.decision_note = note.strip()
     registration.save()
-    _send(
+    queue_templated(
         [registration.contact_email],
         "Your registration to donate devices",
         "donations/email/registration_declined.txt",
@@ -688,11 +686,7 @@ def _tell_donor(batch: Batch, subject: str, template: str, context: dict) -> Non
             "batch_url": _url("donations:detail", batch.reference),
             **context,
         }
-        _send(recipients, subject, template, context)
-
-
-def _send(to: list[str], subject: str, template: str, context: dict) -> None:
-    queue_email(EmailMessage(subject=subject, body=render_to_string(template, context), to=to))
+        queue_templated(recipients, subject, template, context)
 
 
 def _url(name: str, *args) -> str:

@@ -182,8 +182,7 @@ def _out(row: selectors.ListRow) -> dict:
 
 def _one(referral: Referral) -> dict:
     """One referral with its place and likely wait, as the list shows it."""
-    queued = selectors.with_position(Referral.objects.filter(pk=referral.pk)).select_related("area")
-    return _out(selectors.waiting_list_rows(queued, timezone.localdate())[0])
+    return _out(selectors.list_row(referral, timezone.localdate()))
 
 
 def _area(vcse: Organisation, value: str) -> Area | None:

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from devices.models import DeviceType
-from lib.suppression import median_or_none, suppress
+from lib.suppression import THRESHOLD, suppress
 
 from .models import (
     HOLDING_A_DEVICE,
@@ -115,6 +115,16 @@ def waiting_list_rows(page_referrals, today: datetime.date) -> list[ListRow]:
     return rows
 
 
+def list_row(referral: Referral, today: datetime.date) -> ListRow:
+    """One referral as the waiting list shows it: with its place and likely wait if waiting."""
+    queued = (
+        with_position(Referral.objects.filter(pk=referral.pk))
+        .select_related("area")
+        .defer("area__boundary", "area__statistics")
+    )
+    return waiting_list_rows(queued, today)[0]
+
+
 # ---------------------------------------------------------------------------------------------
 # Aggregates.
 
@@ -122,7 +132,7 @@ def waiting_list_rows(page_referrals, today: datetime.date) -> list[ListRow]:
 def _median_days(queryset, field_name: str, today: datetime.date, total: int) -> int | None:
     """The median of (today - field) in days, computed in the database with one row fetched;
     withheld for fewer than 5 (a median of 2 people gives both away)."""
-    if median_or_none([0] * total) is None:
+    if total < THRESHOLD:
         return None
     value = queryset.order_by(field_name).values_list(field_name, flat=True)[total // 2]
     return (today - timezone.localtime(value).date()).days
@@ -228,7 +238,7 @@ def demand(areas, today: datetime.date | None = None) -> Demand:
         (month, suppress(per_month[f"m{n}"])) for n, month in enumerate(months)
     ]
     handed = sum(per_month.values())
-    if median_or_none([0] * handed) is not None:
+    if handed >= THRESHOLD:
         result.median_days_to_handover = recent.order_by("waited_days").values_list(
             "waited_days", flat=True
         )[handed // 2]

@@ -11,10 +11,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,10 +21,10 @@ from devices.models import Device, DeviceType
 from directory.models import Service
 from lib.personal_data import personal_data_errors
 from lib.postcodes import normalise_district
-from lib.suitability import TIER_LABELS, spec_tier
-from organisations.models import Membership, Organisation
+from lib.suitability import TIER_LABELS
+from organisations.models import Organisation
 from organisations.roles import Role
-from rehome.mail import queue_email
+from rehome.mail import member_emails, queue_templated
 
 from .models import (
     CLOSED_STATES,
@@ -358,16 +356,6 @@ def _release(referral: Referral, *, actor, organisation, reason: str) -> None:
         )
 
 
-def device_tier(device: Device) -> int:
-    return spec_tier(
-        device_type=device.device_type,
-        ram_gb=device.ram_gb,
-        storage_gb=device.storage_gb,
-        year=device.year,
-        this_year=timezone.localdate().year,
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # Allocation (the coordinator's allocation run calls this for each match) and collection.
 
@@ -389,7 +377,7 @@ def allocate(referral: Referral, device: Device, *, actor, organisation) -> Refe
         raise ValidationError(
             f"A {device.get_device_type_display().lower()} is not what this referral asked for."
         )
-    if device_tier(device) < referral.minimum_tier:
+    if device.spec_tier() < referral.minimum_tier:
         raise ValidationError(
             f"{device} is below the {TIER_LABELS[referral.minimum_tier].lower()} specification "
             "this referral needs."
@@ -627,16 +615,7 @@ def follow_up_record(referral: Referral, *, actor, organisation, outcome: Outcom
 
 
 def _vcse_recipients(vcse_id: int) -> list[str]:
-    emails = Membership.objects.filter(
-        organisation_id=vcse_id, role=Role.VCSE_WORKER, user__is_active=True
-    ).values_list("user__email", flat=True)
-    return sorted({e.lower() for e in emails if e})
-
-
-def _send(to: list[str], subject: str, template: str, context: dict) -> None:
-    if to:
-        body = render_to_string(template, {"site_url": settings.SITE_URL, **context})
-        queue_email(EmailMessage(subject=subject, body=body, to=to))
+    return member_emails(vcse_id, Role.VCSE_WORKER)
 
 
 @transaction.atomic
@@ -657,7 +636,7 @@ def send_expiry_notices(today: datetime.date | None = None) -> int:
         _event(referral, EventKind.NOTICE, detail=f"Expires on {referral.expires_on:%d %B %Y}")
     Referral.objects.filter(pk__in=[r.pk for r in due]).update(expiry_notice_at=now)
     for vcse_id, referrals in by_vcse.items():
-        _send(
+        queue_templated(
             _vcse_recipients(vcse_id),
             f"{len(referrals)} referral{'s' if len(referrals) != 1 else ''} will expire soon",
             "referrals/email/expiry_notice.txt",
@@ -699,7 +678,7 @@ def send_follow_up_reminders(today: datetime.date | None = None) -> int:
         _event(handover.referral, EventKind.REMINDER, detail="Follow-up due")
     Handover.objects.filter(pk__in=[h.pk for h in due]).update(follow_up_reminded_at=now)
     for vcse_id, referrals in by_vcse.items():
-        _send(
+        queue_templated(
             _vcse_recipients(vcse_id),
             f"Time to follow up {len(referrals)} handover{'s' if len(referrals) != 1 else ''}",
             "referrals/email/follow_up_reminder.txt",
@@ -726,15 +705,20 @@ class PurgeReport:
         }
 
 
-def _anonymise(referral: Referral, now) -> None:
-    for name in PERSONAL_TEXT:
-        setattr(referral, name, "")
-    referral.postcode_district = ""
-    referral.reference = f"erased-{referral.uid.hex[:12]}"
-    referral.purged_at = now
-    referral.save()
-    Handover.objects.filter(referral=referral).update(skills_note="")
-    FollowUp.objects.filter(referral=referral).update(note="")
+def _anonymise(referrals: list[Referral], now) -> None:
+    """Clear what could be about the person; each keeps a unique, meaningless reference."""
+    for referral in referrals:
+        for name in PERSONAL_TEXT:
+            setattr(referral, name, "")
+        referral.postcode_district = ""
+        referral.reference = f"erased-{referral.uid.hex[:12]}"
+        referral.purged_at = now
+    Referral.objects.bulk_update(
+        referrals, [*PERSONAL_TEXT, "postcode_district", "reference", "purged_at"], batch_size=500
+    )
+    ids = [r.pk for r in referrals]
+    Handover.objects.filter(referral_id__in=ids).update(skills_note="")
+    FollowUp.objects.filter(referral_id__in=ids).update(note="")
 
 
 def purge_candidates(now=None):
@@ -758,9 +742,12 @@ def purge_personal_data(*, dry_run: bool = False, now=None) -> PurgeReport:
     report.follow_ups = FollowUp.objects.filter(referral_id__in=ids).exclude(note="").count()
     if dry_run:
         return report
-    for referral in Referral.objects.filter(pk__in=ids):
-        _anonymise(referral, now)
-        _event(referral, EventKind.PURGED, detail="Retention period over")
+    referrals = list(Referral.objects.filter(pk__in=ids))
+    _anonymise(referrals, now)
+    ReferralEvent.objects.bulk_create(
+        ReferralEvent(referral=r, kind=EventKind.PURGED, detail="Retention period over")
+        for r in referrals
+    )
     return report
 
 
@@ -784,7 +771,7 @@ def referral_erase(referral: Referral, *, actor, organisation) -> None:
             detail="Erased on request",
         )
     now = timezone.now()
-    _anonymise(referral, now)
+    _anonymise([referral], now)
     _event(
         referral,
         EventKind.PURGED,

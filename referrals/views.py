@@ -5,7 +5,7 @@ local organisation that can refer them."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -108,10 +108,9 @@ def referral_list(request):
     today = timezone.localdate()
     rows = selectors.waiting_list_rows(page.object_list, today)
     _log(request, AccessAction.LISTED, count=len(rows))
-    counts = {
-        key: Referral.objects.filter(vcse=vcse, state__in=states).count()
-        for key, (_, states) in TABS.items()
-    }
+    counts = Referral.objects.filter(vcse=vcse).aggregate(
+        **{key: Count("pk", filter=Q(state__in=states)) for key, (_, states) in TABS.items()}
+    )
     context = {
         "page": page,
         "rows": rows,
@@ -142,17 +141,16 @@ def referral_new(request):
 def referral_detail(request, uid):
     referral = _own(request, uid)
     _log(request, AccessAction.VIEWED, referral=referral)
-    position = estimate = None
-    if referral.state == State.WAITING:
-        row = selectors.waiting_list_rows(
-            selectors.with_position(Referral.objects.filter(pk=referral.pk)), timezone.localdate()
-        )[0]
-        position, estimate = row.position, row.estimate
+    row = (
+        selectors.list_row(referral, timezone.localdate())
+        if referral.state == State.WAITING
+        else selectors.ListRow(referral)
+    )
     handover = getattr(referral, "handover", None)
     context = {
         "referral": referral,
-        "position": position,
-        "estimate": estimate,
+        "position": row.position,
+        "estimate": row.estimate,
         "handover": handover,
         "follow_up": getattr(referral, "follow_up", None),
         "events": referral.events.select_related("actor", "organisation"),

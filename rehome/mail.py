@@ -22,3 +22,23 @@ def queue_email(message: EmailMessage) -> None:
         "from_email": message.from_email or "",
     }
     transaction.on_commit(lambda: send_email.enqueue(**kwargs))
+
+
+def queue_templated(to: list[str], subject: str, template: str, context: dict) -> None:
+    """Render a plain-text template and queue it to `to` (nothing when `to` is empty)."""
+    from django.conf import settings
+    from django.template.loader import render_to_string
+
+    if to:
+        body = render_to_string(template, {"site_url": settings.SITE_URL, **context})
+        queue_email(EmailMessage(subject=subject, body=body, to=list(to)))
+
+
+def member_emails(organisation_id: int, role: str) -> list[str]:
+    """The e-mail addresses of an organisation's active members in `role`, lower case, sorted."""
+    from organisations.models import Membership
+
+    found = Membership.objects.filter(
+        organisation_id=organisation_id, role=role, user__is_active=True
+    ).values_list("user__email", flat=True)
+    return sorted({email.lower() for email in found if email})

@@ -1,10 +1,7 @@
 """Two coordinators committing overlapping runs at the same moment: every device and referral
 is used at most once, whoever wins."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from allocation import services
 from allocation.models import AllocationRun
@@ -12,27 +9,9 @@ from custody.ledger import verify
 from devices.lifecycle import State as DeviceState
 from devices.models import Device
 from referrals.models import Referral, State
+from tests.concurrency import race
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def _race(workers):
-    barrier = threading.Barrier(len(workers))
-    outcomes = []
-
-    def run(work):
-        try:
-            barrier.wait()
-            outcomes.append(work())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 @pytest.mark.parametrize("runs", [2, 4])
@@ -56,7 +35,7 @@ def test_overlapping_runs_committed_at_once_never_double_allocate(lab, refer, pe
             organisation=personas.wmca,
         )
 
-    reports = _race([commit(run) for run in previews])
+    reports = [report for _, report in race([commit(run) for run in previews])]
     committed = sum(len(r.committed) for r in reports)
     assert committed == 12  # one run won every device; the others found them taken
     allocated = Referral.objects.filter(state=State.ALLOCATED)

@@ -1,9 +1,6 @@
 """Two requests changing the same device at the same moment: row locks keep its chain whole."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from custody.ledger import verify
 from custody.models import CustodyEvent
@@ -11,29 +8,9 @@ from devices import services
 from devices.lifecycle import State
 from devices.models import Device
 from devices.services import TransitionRefused
+from tests.concurrency import race
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def _race(workers):
-    barrier = threading.Barrier(len(workers))
-    outcomes = []
-
-    def run(work):
-        try:
-            barrier.wait()
-            outcomes.append(("ok", work()))
-        except TransitionRefused as refused:
-            outcomes.append(("refused", refused.reasons))
-        finally:
-            connection.close()  # this thread's own connection, so the test database can be dropped
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_two_technicians_receiving_the_same_device_at_once(lab):
@@ -48,7 +25,7 @@ def test_two_technicians_receiving_the_same_device_at_once(lab):
             organisation=people.itad_org,
         )
 
-    outcomes = _race([receive, receive])
+    outcomes = race(refusals=(TransitionRefused,), workers=[receive, receive])
     assert sorted(kind for kind, _ in outcomes) == ["ok", "refused"]
     device.refresh_from_db()
     assert device.state == State.RECEIVED
@@ -67,7 +44,9 @@ def test_overlapping_bulk_applies_use_each_device_once(lab):
         )
 
     # The two runs overlap on devices 5 to 14; one wins, the other changes nothing at all.
-    outcomes = _race([apply(ids[:15]), apply(list(reversed(ids[5:])))])
+    outcomes = race(
+        refusals=(TransitionRefused,), workers=[apply(ids[:15]), apply(list(reversed(ids[5:])))]
+    )
     kinds = sorted(kind for kind, _ in outcomes)
     assert kinds == ["ok", "refused"]
     received = Device.objects.filter(state=State.RECEIVED).count()

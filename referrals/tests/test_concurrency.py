@@ -1,10 +1,7 @@
 """Two workers at the same moment: row locks keep a device, a referral and a SIM used once."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from custody.ledger import verify
 from devices.lifecycle import State as DeviceState
@@ -12,29 +9,9 @@ from devices.models import Device
 from devices.services import TransitionRefused, handover_start
 from referrals import services
 from referrals.models import Handover, Referral, State
+from tests.concurrency import race
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def _race(workers):
-    barrier = threading.Barrier(len(workers))
-    outcomes = []
-
-    def run(work):
-        try:
-            barrier.wait()
-            outcomes.append(("ok", work()))
-        except (ValidationError, TransitionRefused) as refused:
-            outcomes.append(("refused", str(refused)))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_one_device_allocated_to_two_referrals_at_once_goes_to_one(lab, refer, personas):
@@ -49,7 +26,9 @@ def test_one_device_allocated_to_two_referrals_at_once_goes_to_one(lab, refer, p
             organisation=personas.wmca,
         )
 
-    outcomes = _race([allocate(first), allocate(second)])
+    outcomes = race(
+        refusals=(ValidationError, TransitionRefused), workers=[allocate(first), allocate(second)]
+    )
     assert sorted(kind for kind, _ in outcomes) == ["ok", "refused"]
     assert Referral.objects.filter(state=State.ALLOCATED, device=device).count() == 1
     assert Referral.objects.filter(state=State.WAITING).count() == 1
@@ -88,9 +67,12 @@ def test_the_last_sim_goes_to_one_of_two_handovers_at_once(lab, refer, personas)
             ),
         )
 
-    outcomes = _race([hand_over(*pairs[0], personas.alice), hand_over(*pairs[1], personas.bob)])
+    outcomes = race(
+        refusals=(ValidationError, TransitionRefused),
+        workers=[hand_over(*pairs[0], personas.alice), hand_over(*pairs[1], personas.bob)],
+    )
     assert sorted(kind for kind, _ in outcomes) == ["ok", "refused"]
-    assert "No SIMs are left" in next(text for kind, text in outcomes if kind == "refused")
+    assert "No SIMs are left" in str(next(error for kind, error in outcomes if kind == "refused"))
     assert Handover.objects.filter(sim_batch=sims).count() == 1
     assert services.sims_left(sims) == 0
     assert verify().intact
