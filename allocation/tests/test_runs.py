@@ -201,3 +201,25 @@ def test_the_area_figures_follow_removals_and_speak_plain_english(supply, person
     run.refresh_from_db()
     assert run.by_area["E08000025"]["allocated"] == 0
     assert run.by_area["E08000028"]["share"] == 1
+
+
+def test_bad_adjustments_from_the_pages_say_what_is_wrong_and_change_nothing(
+    client, supply, personas
+):
+    from django.urls import reverse
+
+    run = _preview(personas)
+    client.force_login(personas.coordinator)
+    response = client.post(
+        reverse("allocation:swap", kwargs={"uid": run.uid}),
+        {"first": "abc", "second": "", "reason": "Try"},
+        follow=True,
+    )
+    assert "Choose two matches by their numbers." in response.content.decode()
+    assert not LedgerEntry.objects.exists()
+    assert set(run.matches.values_list("status", flat=True)) == {MatchStatus.PROPOSED}
+    client.force_login(personas.council_officer)
+    response = client.post(
+        reverse("allocation:ring_fences"), {"identifier": "NO-SUCH", "reason": "Ours"}, follow=True
+    )
+    assert "No device donated in your area matches “NO-SUCH”." in response.content.decode()
