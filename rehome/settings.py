@@ -73,6 +73,10 @@ INSTALLED_APPS = [
     "directory",
     "referrals",
     "allocation",
+    "library",
+    "opportunity",
+    "assessment",
+    "impact",
     "demo",
 ]
 
