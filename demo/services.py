@@ -134,6 +134,21 @@ def demo_seed(*, scale: int = 1, today: datetime.date | None = None) -> dict[str
     from demo.referrals import seed_referrals
 
     referrals = seed_referrals(scale=scale, today=today)
+    if scale > 1:
+        from demo.volume import VOLUME, seed_device_volume
+
+        devices += seed_device_volume(region=region, total=VOLUME * (scale - 1), today=today)[0]
+    from opportunity.demo import seed_prospects
+
+    seed_prospects(organisations, people)
+    from library.demo import seed_library
+
+    seed_library(today=today)
+    from impact import tally
+
+    # The demo back-dates its records and bulk-loads volume, past the services that keep the
+    # impact tallies: count them again from the records.
+    tally.rebuild()
     return {
         "devices": devices,
         "referrals": referrals,

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from assessment.selectors import OUTCOME_FOR_VERDICT, device_verdict
 from custody import ledger
 from custody.ledger import EventSpec
 from custody.models import CustodyEvent, EventKind
@@ -27,7 +28,7 @@ from devices.models import (
     RecyclingRecord,
     Refurbishment,
 )
-from lib.suitability import suggest_outcome
+from impact import tally
 from organisations.models import Organisation
 
 
@@ -183,6 +184,7 @@ def _save(devices: list[Device], events: list[CustodyEvent]) -> None:
     hashing and inserting of the events themselves (see bench/bench_custody_append.py).
     """
     CustodyEvent.objects.bulk_create(events, batch_size=2000)
+    tally.count_events(events)
     if not devices:
         return
     fields = [Device._meta.get_field(name) for name in _CHANGING_FIELDS]
@@ -259,7 +261,7 @@ def device_register(
     device.save()
     drive_objects = [Drive(device=device, **vars(spec)) for spec in drives]
     Drive.objects.bulk_create(drive_objects)
-    ledger.append(
+    registered = ledger.append(
         device,
         EventSpec(
             kind=EventKind.REGISTERED,
@@ -279,6 +281,7 @@ def device_register(
         actor=actor,
         organisation=organisation,
     )
+    tally.count_events([registered])
     device.save(update_fields=["ledger_seq", "ledger_head"])
     return device
 
@@ -652,16 +655,14 @@ def assessment_record(device: Device, *, actor, organisation, **fields) -> Asses
     device = _lock_one(device)
     _refuse(device, "assess", organisation)
     assessment = Assessment(device=device, assessed_by=actor, **fields)
-    assessment.suggested_outcome = suggest_outcome(
-        device_type=device.device_type,
-        year=device.year,
-        ram_gb=device.ram_gb,
-        storage_gb=device.storage_gb,
+    suggestion = device_verdict(
+        device,
         powers_on=assessment.powers_on,
         screen_ok=assessment.screen_ok,
+        keyboard_ok=assessment.keyboard_ok,
         battery_health_pct=assessment.battery_health_pct,
-        this_year=timezone.localdate().year,
-    ).outcome
+    )
+    assessment.suggested_outcome = OUTCOME_FOR_VERDICT[suggestion.verdict]
     assessment.full_clean(exclude=["device", "assessed_by"])
     assessment.save()
     device = _reread(device)
@@ -678,6 +679,7 @@ def assessment_record(device: Device, *, actor, organisation, **fields) -> Asses
             "grade": assessment.grade,
             "outcome": assessment.outcome,
             "suggested_outcome": assessment.suggested_outcome,
+            "assessment_rules_version": suggestion.rules_version,
             "battery_health_pct": assessment.battery_health_pct,
             "powers_on": assessment.powers_on,
         },

@@ -26,9 +26,10 @@ from lib.postcodes import normalise_district
 MANIFEST = "region.toml"
 REQUIRED_KEYS = ("slug", "name", "authority", "service_name", "attribution")
 OPTIONAL_KEYS = {"area_label": "area", "contact_email": ""}
-FILE_KEYS = ("areas", "boundaries", "postcode_districts", "sources")
+FILE_KEYS = ("areas", "boundaries", "postcode_districts", "impact_factors", "sources")
 REQUIRED_COLUMNS = ("code", "name")
 DISTRICT_COLUMNS = ("district", "code")
+FACTOR_COLUMNS = ("category", "restart_category", "embodied_kg_co2e", "weight_kg")
 GEOMETRY_TYPES = ("Polygon", "MultiPolygon")
 
 # ASCII so that \d means 0-9 only, not every script's digits.
@@ -70,6 +71,16 @@ class AreaRow:
 
 
 @dataclass(frozen=True)
+class FactorRow:
+    """One impact factor: a device category's embodied footprint and typical weight."""
+
+    category: str
+    source_label: str
+    embodied_kg_co2e: Decimal
+    weight_kg: Decimal
+
+
+@dataclass(frozen=True)
 class RegionPack:
     slug: str
     name: str
@@ -80,6 +91,7 @@ class RegionPack:
     attribution: tuple[str, ...]
     sources: str
     areas: tuple[AreaRow, ...]
+    impact_factors: tuple[FactorRow, ...] = ()
 
 
 def _whole_number(raw: str) -> int:
@@ -151,6 +163,9 @@ def read_region_pack(path: str | PathLike[str]) -> RegionPack:
         districts = _read_postcode_districts(
             folder, files["postcode_districts"], files.get("areas", ""), codes, problems
         )
+    factors: tuple[FactorRow, ...] = ()
+    if files.get("impact_factors"):
+        factors = _read_impact_factors(folder, files["impact_factors"], problems)
     sources = _read_text(folder, files["sources"], problems) if files.get("sources") else ""
     if problems:
         raise RegionPackError(folder, problems)
@@ -162,7 +177,7 @@ def read_region_pack(path: str | PathLike[str]) -> RegionPack:
         )
         for _, fields in rows
     )
-    return RegionPack(**settings, sources=sources, areas=areas)
+    return RegionPack(**settings, sources=sources, areas=areas, impact_factors=factors)
 
 
 def _read_manifest(folder: Path, problems: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -350,6 +365,47 @@ def _read_postcode_districts(
     for district, code in first_row_of_pair:
         by_code.setdefault(code, []).append(district)
     return {code: tuple(sorted(found, key=_district_order)) for code, found in by_code.items()}
+
+
+def _read_impact_factors(folder: Path, name: str, problems: list[str]) -> tuple[FactorRow, ...]:
+    """One row per device category the impact method knows, each with positive figures."""
+    from lib.impact import CATEGORIES
+
+    factors: list[FactorRow] = []
+    seen: dict[str, int] = {}
+    for number, values in _read_csv(folder, name, FACTOR_COLUMNS, "impact factors", problems):
+        where = f"{name} row {number}, column"
+        category = values["category"]
+        row_problems = []
+        if category not in CATEGORIES:
+            row_problems.append(
+                f'{where} "category": "{category}" is not one of {", ".join(CATEGORIES)}'
+            )
+        elif category in seen:
+            row_problems.append(
+                f'{where} "category": "{category}" is a duplicate of row {seen[category]}'
+            )
+        figures = {}
+        for column in ("embodied_kg_co2e", "weight_kg"):
+            try:
+                figures[column] = _number(values[column])
+                if figures[column] <= 0:
+                    raise ValueError("is not above zero")
+            except ValueError as error:
+                row_problems.append(f'{where} "{column}": "{values[column]}" {error}')
+        problems.extend(row_problems)
+        if row_problems:
+            continue
+        seen[category] = number
+        factors.append(
+            FactorRow(
+                category=category,
+                source_label=values["restart_category"],
+                embodied_kg_co2e=figures["embodied_kg_co2e"],
+                weight_kg=figures["weight_kg"],
+            )
+        )
+    return tuple(factors)
 
 
 def _district_order(district: str) -> tuple[str, int, str]:

@@ -4,7 +4,6 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from organisations.models import Organisation
-from organisations.roles import Kind
 from organisations.selectors import accredited_itads_serving
 from regions.models import Area
 from regions.selectors import current_region
@@ -47,16 +46,6 @@ def donate(request):
     requirements = [(Sensitivity(level).label, REQUIREMENTS[level]) for level in Sensitivity.values]
     context = {"partners": accredited_itads_serving(areas), "requirements": requirements}
     return render(request, "public/donate.html", context)
-
-
-@public
-def impact(request):
-    region = _region_or_404()
-    counts = Organisation.objects.filter(region=region).count_by_kind()
-    network = [(Kind(kind).label, count) for kind, count in counts.items()]
-    return render(
-        request, "public/impact.html", {"network": network, "area_count": region.areas.count()}
-    )
 
 
 @public

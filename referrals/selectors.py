@@ -171,6 +171,15 @@ def demand_cached(areas) -> tuple[Demand, datetime.datetime]:
     return cached
 
 
+def waiting_now(area_ids, today: datetime.date | None = None) -> tuple[int, int | None]:
+    """How many people wait in these areas now, and the median days they have waited so far
+    (None for fewer than 5): unsuppressed, for callers that suppress as they show."""
+    today = today or timezone.localdate()
+    waiting = Referral.objects.filter(area_id__in=list(area_ids), state=State.WAITING)
+    total = waiting.count()
+    return total, _median_days(waiting, "referred_at", today, total)
+
+
 def demand(areas, today: datetime.date | None = None) -> Demand:
     today = today or timezone.localdate()
     area_ids = [a.pk for a in areas]

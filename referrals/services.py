@@ -19,6 +19,7 @@ from django.utils import timezone
 from devices import services as device_services
 from devices.models import Device, DeviceType
 from directory.models import Service
+from impact import tally
 from lib.personal_data import personal_data_errors
 from lib.postcodes import normalise_district
 from lib.suitability import TIER_LABELS
@@ -262,6 +263,7 @@ def referral_create(*, vcse: Organisation, actor, needs: Needs) -> Referral:
             {"reference": ["You already have a referral with this reference."]}
         ) from error
     _event(referral, EventKind.CREATED, actor=actor, organisation=vcse)
+    tally.count_referral(referral)
     return referral
 
 
@@ -274,12 +276,18 @@ def referral_update(referral: Referral, *, actor, organisation, needs: Needs) ->
         raise ValidationError("Only a waiting referral's needs can change.")
     fields = _clean(needs, referral.vcse, instance=referral)
     changed = [name for name, value in fields.items() if getattr(referral, name) != value]
+    # The demand tallies count a referral by its area and device type: move it with them.
+    recounted = {"area", "device_type"} & set(changed)
+    if recounted:
+        tally.count_referral(referral, undo=True)
     for name, value in fields.items():
         setattr(referral, name, value)
     if changed:
         referral.consent_recorded_by = actor
         referral.consent_at = timezone.now()
         referral.save()
+        if recounted:
+            tally.count_referral(referral)
         labels = [str(Referral._meta.get_field(n).verbose_name) for n in changed]
         _event(
             referral,
@@ -569,6 +577,7 @@ def handover_complete(referral: Referral, *, actor, organisation, bundle: Bundle
         + datetime.timedelta(days=settings.REHOME_FOLLOW_UP_DAYS),
     )
     handover.skills_offers.set(offers)
+    tally.count_handover(handover, skills=bool(offers))
     _move(referral, State.HANDED_OVER, actor=actor, organisation=organisation, now=now)
     return handover
 
@@ -606,6 +615,7 @@ def follow_up_record(referral: Referral, *, actor, organisation, outcome: Outcom
         needs_more_help=outcome.needs_more_help,
         note=(outcome.note or "").strip(),
     )
+    tally.count_follow_up(follow_up, device=referral.handover.device)
     _move(referral, State.FOLLOWED_UP, actor=actor, organisation=organisation)
     return follow_up
 

@@ -30,6 +30,9 @@ def region_load(*, pack: RegionPack) -> Region:
         if _load_areas(region, pack.areas) and not region_changed:
             # loaded_at keys the cached map projection, so it must move when only areas changed.
             region.save(update_fields=["loaded_at"])
+        from impact.services import method_from_pack
+
+        method_from_pack(region=region, pack=pack)
     return region
 
 

@@ -30,7 +30,24 @@ def daily_jobs(today: datetime.date | None = None) -> dict[str, object]:
         "expired": referrals.expire_due(today),
         "follow_up_reminders": referrals.send_follow_up_reminders(today),
         "purged": referrals.purge_personal_data().as_dict(),
+        "impact_tallies": impact_tallies_checked(),
     }
+
+
+def impact_tallies_checked() -> dict[str, object]:
+    """Recount the impact tallies from the records; a difference means some path wrote records
+    without counting them, which is a bug: log it loudly, then repair so figures stay right."""
+    from impact import tally
+
+    problems = tally.check()
+    if problems:
+        log.error(
+            "%d impact tallies differ from a full recount (first: %s); rebuilding them.",
+            len(problems),
+            problems[0],
+        )
+        tally.rebuild()
+    return {"differences": len(problems), "repaired": bool(problems)}
 
 
 @task()

@@ -35,9 +35,11 @@ def test_if_empty_leaves_an_existing_database_alone(personas, capsys):
 
 def test_scale_adds_more_organisations_deterministically(db, monkeypatch):
     import demo.referrals
+    import demo.volume
 
-    # The referral volume at scale 2 is for benchmarks; a few hundred show the same here.
+    # The referral and device volume at scale 2 is for benchmarks; a few hundred show the same.
     monkeypatch.setattr(demo.referrals, "VOLUME", 400)
+    monkeypatch.setattr(demo.volume, "VOLUME", 400)
     monkeypatch.setattr(demo.referrals, "VOLUME_LADYWOOD", 100)
     call_command("seed_demo", "--scale", "2")
     first = sorted(Organisation.objects.values_list("name", flat=True))

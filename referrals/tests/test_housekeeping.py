@@ -77,7 +77,14 @@ def test_a_daily_run_does_the_jobs_and_queues_the_next(
     closed = _closed_long_ago(refer, personas, settings, notes="Gone abroad.")
     result = schedule.run_daily.call()
     assert result["purged"] == {"referrals": 1, "handovers": 0, "follow_ups": 0}
-    assert set(result) == {"expiry_notices", "expired", "follow_up_reminders", "purged"}
+    assert set(result) == {
+        "expiry_notices",
+        "expired",
+        "follow_up_reminders",
+        "purged",
+        "impact_tallies",
+    }
+    assert result["impact_tallies"] == {"differences": 0, "repaired": False}
     closed.refresh_from_db()
     assert closed.notes == ""
     assert DBTaskResult.objects.filter(status="READY").count() == 1

@@ -363,3 +363,34 @@ def test_an_unreadable_areas_csv_is_not_reported_again_for_every_district(tmp_pa
     )
 
     assert problems_of(folder) == ['areas.csv: missing required column "name"']
+
+
+def test_the_shipped_pack_carries_the_restart_projects_impact_factors():
+    pack = read_region_pack(DEFAULT_PACK)
+    factors = {row.category: row for row in pack.impact_factors}
+    assert len(factors) == 6
+    assert factors["laptop_medium"].embodied_kg_co2e == Decimal("265.32")
+    assert factors["smartphone"].weight_kg == Decimal("0.15")
+    assert factors["smartphone"].source_label == "Mobile"
+
+
+def test_it_reports_every_bad_impact_factor_by_row_and_column(tmp_path):
+    manifest = WITHOUT_BOUNDARIES.replace(
+        'areas = "areas.csv"\n', 'areas = "areas.csv"\nimpact_factors = "factors.csv"\n'
+    )
+    folder = write_pack(tmp_path, manifest=manifest, boundaries=None)
+    (folder / "factors.csv").write_text(
+        "category,restart_category,embodied_kg_co2e,weight_kg\n"
+        "laptop_medium,Laptop medium,265.32,1.83\n"
+        "toaster,Toaster,12,1\n"
+        "laptop_medium,Again,265.32,1.83\n"
+        "tablet,Tablet,-3,lots\n",
+        encoding="utf-8",
+    )
+    assert problems_of(folder) == [
+        'factors.csv row 3, column "category": "toaster" is not one of laptop_small, '
+        "laptop_medium, laptop_large, desktop, tablet, smartphone",
+        'factors.csv row 4, column "category": "laptop_medium" is a duplicate of row 2',
+        'factors.csv row 5, column "embodied_kg_co2e": "-3" is not above zero',
+        'factors.csv row 5, column "weight_kg": "lots" is not a number',
+    ]
