@@ -8,7 +8,7 @@ exist. Every call is written to the referral access log, marked as made through 
 
 import datetime
 import uuid
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as ServiceValidationError
@@ -22,7 +22,7 @@ from pydantic import ConfigDict
 
 from api.models import ApiToken
 from api.pagination import BoundedPageNumberPagination
-from api.schemas import ErrorOut, principal
+from api.schemas import ErrorOut, Text, principal
 from organisations.models import Organisation
 from organisations.roles import Role
 from regions.models import Area
@@ -47,10 +47,6 @@ VCSE_ONLY = "Only a community organisation's (VCSE) worker token can use referra
 UNKNOWN_AREA = "No area in {region} has the code or slug “{value}”."
 
 RequestableType = Literal[tuple(services.REQUESTABLE_TYPES)]
-
-
-# PostgreSQL cannot store NUL in text: the schema refuses it (a 422, not a 500 at the database).
-Text = Annotated[str, Field(pattern=r"^[^\x00]*$")]
 
 
 class ReferralIn(Schema):
@@ -85,7 +81,7 @@ class ReferralIn(Schema):
     )
 
 
-class AreaOut(Schema):
+class ReferralAreaOut(Schema):
     code: str
     name: str
 
@@ -108,7 +104,7 @@ class ReferralOut(Schema):
     reference: str
     state: str
     state_changed_at: datetime.datetime
-    area: AreaOut
+    area: ReferralAreaOut
     postcode_district: str
     needs: NeedsOut
     referred_at: datetime.datetime
@@ -119,7 +115,7 @@ class ReferralOut(Schema):
     estimate: str | None = Field(description="While waiting: the likely wait, in plain words.")
 
 
-class EventOut(Schema):
+class ReferralEventOut(Schema):
     at: datetime.datetime
     kind: str
     from_state: str
@@ -128,7 +124,7 @@ class EventOut(Schema):
 
 
 class ReferralDetailOut(ReferralOut):
-    history: list[EventOut]
+    history: list[ReferralEventOut]
 
 
 def _vcse(request) -> Organisation:

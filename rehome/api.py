@@ -2,6 +2,8 @@
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
 from api.services import api_token_authenticate
@@ -63,6 +65,41 @@ def _files_are_not_empty(operation: dict) -> None:
             prop.setdefault("minLength", 1)
 
 
+NUL_REFUSED = "Text may not contain NUL (\\u0000) characters."
+NO_NUL = "^[^\\x00]*$"
+
+
+class NulRefusingParser(Parser):
+    """No text in Rehome holds a NUL character (PostgreSQL cannot store one, and no person types
+    one), so a query parameter with one is refused with 422 like any other invalid value (as
+    Django's form fields do) instead of failing at the database. Request bodies declare the same
+    rule per field (`Text` in api/schemas.py), since keys a body schema does not declare are
+    ignored rather than refused."""
+
+    def parse_querydict(self, data, list_fields, request):
+        result = super().parse_querydict(data, list_fields, request)
+        found = [
+            {"type": "value_error", "loc": ["query", key], "msg": NUL_REFUSED}
+            for key, value in result.items()
+            if any("\x00" in item for item in (value if isinstance(value, list) else [value]))
+        ]
+        if found:
+            raise ValidationError(found)
+        return result
+
+
+def _query_strings_refuse_nul(operation: dict) -> None:
+    """Say so in the schema: a string query parameter never holds NUL."""
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") != "query":
+            continue
+        schema = parameter.get("schema", {})
+        for option in [schema, *schema.get("anyOf", [])]:
+            free_text = not ({"enum", "format", "pattern", "const"} & option.keys())
+            if option.get("type") == "string" and free_text:
+                option["pattern"] = NO_NUL
+
+
 class RehomeAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
         """Document the errors every operation can answer with, beside what each one declares.
@@ -82,12 +119,18 @@ class RehomeAPI(NinjaAPI):
         for operations in schema["paths"].values():
             for operation in operations.values():
                 _files_are_not_empty(operation)
+                _query_strings_refuse_nul(operation)
                 responses = operation["responses"]
                 if operation.get("security"):
                     for status, description in AUTH_ERRORS.items():
                         responses.setdefault(
                             status, _json("#/components/schemas/ErrorOut", description)
                         )
+                if "application/json" in operation.get("requestBody", {}).get("content", {}):
+                    responses.setdefault(
+                        "400",
+                        _json("#/components/schemas/ErrorOut", "The body is not valid JSON."),
+                    )
                 if operation.get("parameters") or operation.get("requestBody"):
                     responses.setdefault(
                         "422",
@@ -103,6 +146,7 @@ api = RehomeAPI(
     version="1",
     urls_namespace="api",
     auth=AUTH,
+    parser=NulRefusingParser(),
     description=(
         "Organisation-scoped API for Rehome. Authenticate with an organisation API token sent as "
         "`Authorization: Bearer rh_…` (created by an organisation admin under *API tokens*), or with "
@@ -110,6 +154,7 @@ api = RehomeAPI(
         "organisation and role may see."
     ),
 )
+
 
 api.add_router("/", "accounts.api.router")
 api.add_router("/", "regions.api.router")

@@ -3,6 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
+# A test database of this run's own, so runs side by side (or a crashed run's leftovers) never
+# collide; it is dropped at the end as usual.
+export TEST_DATABASE_NAME="${TEST_DATABASE_NAME:-test_rehome_$$}"
 
 if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   export DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/rehome}"

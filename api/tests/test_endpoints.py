@@ -1,4 +1,7 @@
+import pytest
+
 from api.services import api_token_create
+from rehome.api import NO_NUL, NUL_REFUSED
 
 
 def token_for(personas, user) -> dict:
@@ -53,3 +56,54 @@ def test_the_openapi_document_is_generated_and_documents_token_auth(client, db):
     assert schema["info"]["title"] == "Rehome API"
     assert "OrganisationToken" in schema["components"]["securitySchemes"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_a_nul_character_in_a_query_parameter_is_refused_as_invalid(client, personas):
+    headers = token_for(personas, personas.alice)
+    query = client.get("/api/v1/organisations", {"kind": "vcse\x00"}, headers=headers)
+    assert query.status_code == 422
+    assert query.json()["detail"] == [
+        {"type": "value_error", "loc": ["query", "kind"], "msg": NUL_REFUSED}
+    ]
+
+
+def test_the_schema_says_string_query_parameters_hold_no_nul(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    parameters = schema["paths"]["/api/v1/organisations"]["get"]["parameters"]
+    kind = next(p for p in parameters if p["name"] == "kind")
+    assert {"type": "string", "pattern": NO_NUL} in kind["schema"]["anyOf"]
+
+
+def test_no_two_api_schemas_share_a_name():
+    # The OpenAPI document keys schemas by class name: a second class with the same name would
+    # silently replace the first in the document (and break clients generated from it).
+    from ninja import Schema
+
+    import rehome.api  # noqa: F401 (every router imported)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    # (django-ninja makes NinjaResponseSchema classes of its own, with no module of ours.)
+    ours = [c for c in subclasses(Schema) if c.__module__.split(".")[0] not in ("ninja", "abc")]
+    names = [c.__name__ for c in ours]
+    repeated = {
+        n: [c.__module__ for c in ours if c.__name__ == n] for n in names if names.count(n) > 1
+    }
+    assert repeated == {}
+
+
+@pytest.mark.parametrize(
+    ("value", "status"), [("2019", 422), (True, 422), (2019.0, 200), (2019, 200)]
+)
+def test_a_number_must_be_a_json_number(client, region, value, status):
+    response = client.post(
+        "/api/v1/assessment",
+        {"device_type": "laptop", "year": value},
+        content_type="application/json",
+    )
+    assert response.status_code == status
+    if status == 422:
+        assert "year: give a number" in response.json()["detail"][0]["msg"]
