@@ -45,6 +45,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from demo import data
+from demo.directory import seed_directory
 from demo.erasure_logs import LogDrive, nwipe_log
 from devices import services as device_services
 from devices.lifecycle import State as DeviceState
@@ -1028,6 +1029,7 @@ def seed_referrals(*, scale: int, today: datetime.date) -> int:
     areas = {a.code: a for a in Area.objects.filter(region=region)}
     people = {u.email: u for u in User.objects.filter(email__in=[p[0] for p in data.PEOPLE])}
     _seed_directory(region, organisations, areas)
+    seed_directory(region, organisations, people, today)
     made = _seed_caseloads(region, organisations, people, today)
     if scale > 1:
         made += seed_referral_volume(

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from assessment.selectors import OUTCOME_FOR_VERDICT, device_verdict
 from custody.models import CustodyEvent
 from devices import lifecycle, services
 from devices.forms import (
@@ -26,7 +27,7 @@ from devices.forms import (
     RefurbishmentForm,
 )
 from devices.labels import labels_pdf
-from devices.models import Device, Drive
+from devices.models import AssessmentOutcome, Device, Drive
 from devices.services import DriveSpec, TransitionRefused
 from erasure.models import ErasureRecord, EvidenceFile
 from organisations.models import Organisation
@@ -267,28 +268,21 @@ def _record_view(request, uid, *, form_class, template, save, title, **form_kwar
     return render(
         request,
         template,
-        {"device": device, "form": form, "title": title, **_suggestion(device)},
+        {"device": device, "form": form, "title": title, **_suggestion(device, form)},
         status=status,
     )
 
 
-def _suggestion(device):
-    from django.utils import timezone
-
-    from lib.suitability import suggest_outcome
-
+def _suggestion(device, form):
+    """The device-assessment guide's verdict from the rules in use: from the device's record,
+    refined by the technician's checks when the form comes back with them."""
     if device.state not in (lifecycle.State.ERASED, lifecycle.State.ERASURE_FAILED):
         return {}
-    return {
-        "suggestion": suggest_outcome(
-            device_type=device.device_type,
-            year=device.year,
-            ram_gb=device.ram_gb,
-            storage_gb=device.storage_gb,
-            powers_on=True,
-            this_year=timezone.localdate().year,
-        )
-    }
+    answered = getattr(form, "cleaned_data", {})
+    checks = ("powers_on", "screen_ok", "keyboard_ok", "battery_health_pct")
+    verdict = device_verdict(device, **{k: answered[k] for k in checks if k in answered})
+    outcome = AssessmentOutcome(OUTCOME_FOR_VERDICT[verdict.verdict])
+    return {"suggestion": verdict, "suggested_outcome": outcome.label}
 
 
 @role_required(*WORKERS)

@@ -11,6 +11,7 @@ A route is one of:
 Anything else fails the test with a message saying what to add.
 """
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -108,13 +109,46 @@ for _name in ("remove", "undo"):
     )
 SAMPLES["allocation:ring_fence_limit"] = ("coordinator", lambda p: {"slug": p.batch.area.slug})
 SAMPLES["allocation:ring_fence_lift"] = ("council_officer", lambda p: {"pk": p.ring_fence.pk})
+# A library page in review: its writers (Ladywood) and the coordinator may open it; a draft or
+# a page in review is another organisation's business only as a 404.
+for _name in ("manage", "edit", "submit", "withdraw"):
+    SAMPLES[f"library:{_name}"] = ("alice", lambda p: {"slug": p.library_page.slug})
+for _name in ("publish", "send_back"):
+    SAMPLES[f"library:{_name}"] = ("coordinator", lambda p: {"slug": p.library_page.slug})
+# A directory entry is kept by its organisation (Ladywood) and the coordinator; a proposed
+# change is the coordinator's to decide. Another organisation gets a 404.
+for _name in ("edit", "confirm", "withdraw"):
+    SAMPLES[f"directory:{_name}"] = ("alice", lambda p: {"pk": p.directory_entry.pk})
+for _name in ("revision", "decide"):
+    SAMPLES[f"directory:{_name}"] = ("coordinator", lambda p: {"pk": p.directory_change.pk})
+# An employer in the engagement pipeline is its region's coordinator's alone.
+for _name in ("prospect", "move"):
+    SAMPLES[f"opportunity:{_name}"] = ("coordinator", lambda p: {"pk": _prospect(p).pk})
+# Versions of the impact method are the coordinator's (version 1 comes with the region pack).
+for _name in ("method_edit", "method_adopt"):
+    SAMPLES[f"impact:{_name}"] = ("coordinator", lambda p: {"version": "1"})
+SAMPLES["impact:snapshot_download"] = (
+    "coordinator",
+    lambda p: {"year": datetime.date.today().year, "fmt": "csv"},
+)
+# A donor's impact statement: the donor's own contacts (and the coordinator) may open it.
+for _name in ("donor_statement", "donor_statement_pdf"):
+    SAMPLES[f"impact:{_name}"] = ("donor", lambda p: {"slug": p.donor_org.slug})
 # API uploads (POST with a file): who may use them, and who may not, is tested with the upload
 # itself (donations/tests/test_pages.py), since a bare request fails validation before access.
 API_TESTED_WITH_UPLOADS = {"api:manifest_upload"}
 # Parameterised routes that are public by design, with sample arguments.
 PUBLIC_SAMPLES = {
+    "impact:report_download": {"pk": 1, "fmt": "pdf"},
+    "impact:method_version": {"version": "1"},
     "accounts:invitation_accept": {"token": "not-a-real-token"},
+    "assessment:step": {"step": "device"},
+    "assessment:rules_version": {"version": 1},
     "api:shredos_push": {"token": "sh_not-a-real-token"},
+    "directory:detail": {"pk": 999999},
+    "api:openreferral_service": {"id": "00000000-0000-4000-8000-000000000000"},
+    "library:page": {"slug": "no-such-page"},
+    "api:library_page_detail": {"slug": "no-such-page"},
 }
 # Django admin: every view goes through AdminSite.has_permission (coordinators only).
 ADMIN_KWARGS = {"app_label": "organisations", "object_id": "1", "content_type_id": "1", "url": "x"}
@@ -207,6 +241,8 @@ def setup(personas, lab, client):
 
     _donations(personas)
     personas.referral = _referral(personas)
+    personas.directory_entry, personas.directory_change = _directory(personas)
+    personas.library_page = _library_page(personas)
     _allocation(personas, lab)
     personas.invitation, _ = invitation_create(
         organisation=personas.ladywood,
@@ -293,6 +329,40 @@ def _referral(personas):
     )
 
 
+def _library_page(personas):
+    from library import services
+
+    page = services.page_create(
+        organisation=personas.ladywood,
+        actor=personas.alice,
+        draft=services.Draft(
+            kind="case_study", title="Drop-in", summary="S", body="B", themes=["digital_skills"]
+        ),
+    )
+    return services.page_submit(page, actor=personas.alice, organisation=personas.ladywood)
+
+
+def _directory(personas):
+    """Ladywood's live directory entry, and a change to it waiting for the coordinator."""
+    from directory import services
+
+    entry = services.Entry(
+        name="Repair café",
+        kind="repair_cafe",
+        description="Mending.",
+        area_codes=[personas.batch.area.code],
+        contact_email="repair@ladywood.example",
+    )
+    first = services.service_propose(
+        organisation=personas.ladywood, actor=personas.alice, entry=entry
+    )
+    live = services.revision_approve(first, actor=personas.coordinator)
+    change = services.service_propose(
+        organisation=personas.ladywood, actor=personas.alice, entry=entry, service=live
+    )
+    return live, change
+
+
 def _allocation(personas, lab):
     from allocation import services, weights
 
@@ -304,6 +374,16 @@ def _allocation(personas, lab):
     personas.ring_fence = weights.ring_fence_add(
         personas.device, council=personas.birmingham_council, reason="Local", actor=None
     )
+
+
+def _prospect(personas):
+    from lib.opportunity import Employer
+    from opportunity.models import Prospect
+    from opportunity.services import prospects_import
+
+    employer = Employer(2, "Sample Employer", 100)
+    prospects_import(region=personas.region, employers=[employer], actor=personas.coordinator)
+    return Prospect.objects.get(name=employer.name)
 
 
 def _url(route: Route, kwargs: dict) -> str:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from directory.models import EDITORS as DIRECTORY_EDITORS
 from organisations.roles import Role
 
 
@@ -45,10 +46,18 @@ ITEMS = [
         {Role.COUNCIL_OFFICER, Role.COORDINATOR},
         False,
     ),
+    ("Directory entries", "directory:manage", set(DIRECTORY_EDITORS), False),
+    ("Directory approvals", "directory:review", {Role.COORDINATOR}, False),
+    ("Employers to engage", "opportunity:pipeline", {Role.COORDINATOR}, False),
+    ("Assessment rules", "assessment:rules", {Role.COORDINATOR}, False),
+    ("Library pages", "library:workspace", None, False),
     ("Your organisation", "organisations:profile", None, False),
     ("Team", "organisations:team", None, False),
     ("API tokens", "api_tokens:list", None, True),
     ("Referral access log", "referrals:access_log", {Role.VCSE_WORKER}, True),
+    ("Impact method", "impact:methods", {Role.COORDINATOR}, False),
+    ("Annual snapshot", "impact:snapshot", {Role.COORDINATOR}, False),
+    ("Council report", "impact:council_report", {Role.COUNCIL_OFFICER, Role.COORDINATOR}, False),
     ("Reference data", "admin:index", {Role.COORDINATOR}, False),
     ("Account", "mfa_index", None, False),
 ]
