@@ -6,7 +6,9 @@ hashes follow one another even when two requests act on the same device.
 """
 
 import contextlib
+import contextvars
 import dataclasses
+import datetime
 import itertools
 import os
 from collections.abc import Iterable, Iterator
@@ -33,9 +35,32 @@ class EventSpec:
     payload: dict | None = None
 
 
+_dated: contextvars.ContextVar[datetime.datetime | None] = contextvars.ContextVar(
+    "custody_dated", default=None
+)
+
+
+@contextlib.contextmanager
+def dated(at: datetime.datetime):
+    """Events built inside are dated `at` rather than now: for loading history that happened
+    earlier (the demo's past year), never for live actions, which are dated as they happen.
+    The hash covers the time either way, so a dated event is as tamper-evident as any."""
+    token = _dated.set(at)
+    try:
+        yield
+    finally:
+        _dated.reset(token)
+
+
+def now() -> datetime.datetime:
+    """The time the custody records being written now carry: the present, or inside `dated`
+    the time given there."""
+    return _dated.get() or timezone.now()
+
+
 def build(device, spec: EventSpec, *, actor, organisation, at=None) -> CustodyEvent:
     """Number and hash the next event of `device`'s chain (not saved), advancing its head."""
-    at = at or timezone.now()
+    at = at or now()
     seq = device.ledger_seq + 1
     payload = custody_chain.canonical_payload(spec.payload or {})
     row = (

@@ -8,8 +8,9 @@ refurbished batch taken through `devices.services` and `erasure.services`, so th
 chains are genuine. The services stamp the present; each referral's history is then moved back
 to the days it happened on (its dates, its handover and follow-up, and every ReferralEvent,
 together), so waiting times and handovers by month look as they would after a year. The custody
-ledger is append-only and hashed, so it cannot be moved back: it records those devices'
-journeys on the day of seeding. The directory gets the skills support, connectivity help and
+ledger is append-only and hashed, so it is never moved back: instead those devices' events are
+written with the times they happened (`custody.ledger.dated`), the batch received three weeks
+before its first device went out, and each allocation, delivery and handover on its day. The directory gets the skills support, connectivity help and
 device-referral services that referrals and the "Get help" page use.
 
 Scale N > 1 adds (N - 1) x VOLUME referrals for benchmarks (200,000 at scale 2), spread over
@@ -44,6 +45,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import User
+from custody import ledger
 from demo import data
 from demo.directory import seed_directory
 from demo.erasure_logs import LogDrive, nwipe_log
@@ -641,10 +643,14 @@ STOCK_BATCH = "B-2025-0037"
 WITH_DRIVES = ("laptop", "desktop")
 
 
-def _refurbished_stock(region, organisations, people, types: list[str], today) -> list[Device]:
-    """Ready devices of `types`, in order: a donor's batch that Forge Tech Reuse received, wiped
-    (one nwipe run per sixteen drives, factory resets for tablets and phones), graded and
-    refurbished, through the real services."""
+def _refurbished_stock(
+    region, organisations, people, types: list[str], received: datetime.datetime
+) -> list[Device]:
+    """Ready devices of `types`, in order: a donor's batch that Forge Tech Reuse received on
+    `received`, wiped over the next days (one nwipe run per sixteen drives, factory resets for
+    tablets and phones), graded and refurbished, through the real services, its custody events
+    dated when each step happened."""
+    day = datetime.timedelta(days=1)
     forge = organisations["Forge Tech Reuse CIC"]
     donor = organisations["Arden Energy plc"]
     tech = {"actor": people.get("itad@rehome.example"), "organisation": forge}
@@ -670,8 +676,8 @@ def _refurbished_stock(region, organisations, people, types: list[str], today) -
                     size_bytes=storage * 10**9,
                 )
             )
-        devices.append(
-            device_services.device_register(
+        with ledger.dated(received - 14 * day):  # pledged a fortnight before collection
+            device = device_services.device_register(
                 region=region,
                 device_type=kind,
                 actor=None,
@@ -690,22 +696,33 @@ def _refurbished_stock(region, organisations, people, types: list[str], today) -
                 serial_number=f"AEP25{n:05d}",
                 asset_tag=f"AEP-{6100 + n}",
             )
-        )
-    device_services.bulk_apply([d.pk for d in devices], "receive", **tech)
+        devices.append(device)
+    with ledger.dated(received):
+        device_services.bulk_apply([d.pk for d in devices], "receive", **tech)
+    wiped = received + day
     drives = [d.drives.get() for d in devices if d.device_type in WITH_DRIVES]
     for run, first in enumerate(range(0, len(drives), 16)):
         log_drives = [
             LogDrive(serial=d.serial, model=d.model, size_bytes=d.size_bytes)
             for d in drives[first : first + 16]
         ]
-        started = datetime.datetime.combine(today, datetime.time(9, 0)) + datetime.timedelta(
-            hours=run
-        )
-        import_evidence(
-            nwipe_log(log_drives, started=started),
-            f"forge-bench2-{today:%Y-%m-%d}-run{run + 1}.log",
-            **tech,
-        )
+        started = datetime.datetime.combine(
+            timezone.localtime(wiped).date(), datetime.time(9, 0)
+        ) + datetime.timedelta(hours=run)
+        with ledger.dated(wiped + datetime.timedelta(hours=run)):
+            import_evidence(
+                nwipe_log(log_drives, started=started),
+                f"forge-bench2-{started:%Y-%m-%d}-run{run + 1}.log",
+                **tech,
+            )
+    with ledger.dated(wiped + day):
+        _grade_and_refurbish(devices, tech)
+    # As they are now (the services changed copies of their own), with who holds them.
+    ready = Device.objects.select_related("custodian").in_bulk([d.pk for d in devices])
+    return [ready[d.pk] for d in devices]
+
+
+def _grade_and_refurbish(devices: list[Device], tech: dict) -> None:
     for n, device in enumerate(devices):
         if device.device_type not in WITH_DRIVES:
             device_services.record_no_storage(device, **tech)
@@ -733,9 +750,6 @@ def _refurbished_stock(region, organisations, people, types: list[str], today) -
             make_ready=True,
             **tech,
         )
-    # As they are now (the services changed copies of their own), with who holds them.
-    ready = Device.objects.select_related("custodian").in_bulk([d.pk for d in devices])
-    return [ready[d.pk] for d in devices]
 
 
 def _worker(vcse: Organisation, caseworker: str = ""):
@@ -812,19 +826,21 @@ def _seed_caseload(
             services.referral_withdraw(referral, reason=reason, note=note, **as_vcse)
         if plan.device is None:
             continue
-        services.allocate(referral, plan.device, **as_coordinator)
+        with ledger.dated(plan.times[1]):
+            services.allocate(referral, plan.device, **as_coordinator)
         if plan.outcome == State.ALLOCATED:
             continue
         device = plan.device
-        if device.custodian_id != vcse.pk:
-            device_services.handover_start(
-                device,
-                vcse,
-                note="Weekly delivery",
-                actor=technician,
-                organisation=device.custodian,
-            )
-        services.mark_ready_to_collect(referral, **as_vcse)
+        with ledger.dated(plan.times[2]):
+            if device.custodian_id != vcse.pk:
+                device_services.handover_start(
+                    device,
+                    vcse,
+                    note="Weekly delivery",
+                    actor=technician,
+                    organisation=device.custodian,
+                )
+            services.mark_ready_to_collect(referral, **as_vcse)
         if plan.outcome == State.READY_TO_COLLECT:
             continue
         when = plan.times[3]
@@ -841,21 +857,19 @@ def _seed_caseload(
         if give_sim:
             sims_used[sim.pk] += 1
         local = [o for o in offers if plan.area in o.areas.all()] or offers
-        services.handover_complete(
-            referral,
-            bundle=services.Bundle(
-                device=device,
-                terms_agreed=True,
-                sim_batch=sim if give_sim else None,
-                social_tariff_signposted=ask.connectivity != Connectivity.HAS_CONNECTION
-                and not give_sim,
-                skills_offers=rng.sample(local, k=1)
-                if local and (ask.skills or rng.random() < 0.4)
-                else [],
-                skills_note=rng.choice(SKILLS_NOTES) if ask.skills else "",
-            ),
-            **as_vcse,
+        bundle = services.Bundle(
+            device=device,
+            terms_agreed=True,
+            sim_batch=sim if give_sim else None,
+            social_tariff_signposted=ask.connectivity != Connectivity.HAS_CONNECTION
+            and not give_sim,
+            skills_offers=rng.sample(local, k=1)
+            if local and (ask.skills or rng.random() < 0.4)
+            else [],
+            skills_note=rng.choice(SKILLS_NOTES) if ask.skills else "",
         )
+        with ledger.dated(when):
+            services.handover_complete(referral, bundle=bundle, **as_vcse)
         if plan.outcome == State.FOLLOWED_UP:
             services.follow_up_record(
                 referral,
@@ -986,8 +1000,14 @@ def _seed_caseloads(region, organisations, people, today) -> int:
         for p in plans[vcse.pk]
         if p.outcome in (State.HANDED_OVER, State.FOLLOWED_UP)
     ]
+    # The batch arrived three weeks before the first of these people got a device from it.
+    first = min((p.times[1] for p in handed), default=timezone.now())
     stock = _refurbished_stock(
-        region, organisations, people, [p.ask.device_type for p in handed], today
+        region,
+        organisations,
+        people,
+        [p.ask.device_type for p in handed],
+        received=first - datetime.timedelta(days=21),
     )
     for plan, device in zip(handed, stock, strict=True):
         plan.device = device

@@ -13,7 +13,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q
-from django.utils import timezone
 
 from assessment.selectors import OUTCOME_FOR_VERDICT, device_verdict
 from custody import ledger
@@ -126,7 +125,7 @@ def _apply(
     if release:
         device.custodian = None
     device.state = transition.target
-    device.state_changed_at = at or timezone.now()
+    device.state_changed_at = at or ledger.now()
     return ledger.build(
         device,
         EventSpec(
@@ -315,7 +314,7 @@ def device_transition(
 def _reset_evidence_if_returned(device, at=None) -> None:
     """A returned device is erased again: evidence recorded before now no longer counts."""
     if device.state == State.RETURNED:
-        device.evidence_since = at or timezone.now()
+        device.evidence_since = at or ledger.now()
 
 
 def _take_custody(device, *, actor, organisation) -> list[CustodyEvent]:
@@ -478,7 +477,7 @@ def bulk_apply(
             problems.append(f"{device}: {reason}")
     if problems:
         raise TransitionRefused(problems)
-    now = timezone.now()
+    now = ledger.now()
     events = []
     for device in devices:
         if transition_name == "receive":
@@ -630,7 +629,7 @@ def media_destroy(
     drive = next(d for d in device.drives.all() if d.pk == drive.pk)
     if drive.is_destroyed:
         raise TransitionRefused([f"{drive} is already recorded as destroyed."], device)
-    drive.destroyed_at = at or timezone.now()
+    drive.destroyed_at = at or ledger.now()
     drive.destroyed_by = actor
     drive.destruction_method = method
     drive.destruction_reference = reference
@@ -814,7 +813,7 @@ def correction_record(device: Device, *, actor, organisation, to_state: str, rea
         raise TransitionRefused(reasons, device)
     from_state = device.state
     device.state = to_state
-    device.state_changed_at = timezone.now()
+    device.state_changed_at = ledger.now()
     event = ledger.build(
         device,
         EventSpec(

@@ -278,3 +278,24 @@ def test_verification_in_two_processes_agrees_with_one(lab, split_in_two):
     problem = _verify().problems[0]
     assert (problem["device"], problem["seq"], problem["event_id"]) == (str(last.uid), 1, event.pk)
     assert "edited" in problem["message"]
+
+
+def test_history_loaded_later_carries_the_times_it_happened_and_still_verifies(lab):
+    import datetime
+
+    from django.utils import timezone
+
+    then = timezone.now() - datetime.timedelta(days=200)
+    with ledger.dated(then):
+        device = lab.device()
+        services.device_transition(
+            device, "receive", actor=lab.people.technician, organisation=lab.people.itad_org
+        )
+    events = _events(device)
+    assert {e.occurred_at for e in events} == {then}
+    assert len(events) >= 2
+    device.refresh_from_db()
+    assert device.state_changed_at == then
+    # Outside the block, the present again.
+    assert timezone.now() - ledger.now() < datetime.timedelta(seconds=5)
+    assert _verify().intact
