@@ -196,6 +196,7 @@ _DEVICE_STATES = (
     "lost",
 )
 _HOUR = 3_600_000_000  # microseconds
+_DAY = 24 * _HOUR
 
 
 def recount() -> Counter[Key]:
@@ -206,24 +207,54 @@ def recount() -> Counter[Key]:
     return +counts
 
 
+def _month_starts(first_us: int, last_us: int) -> list[int]:
+    """The instants (microseconds since the epoch) at which a local month begins, between two
+    event times."""
+    month = month_of(EPOCH + datetime.timedelta(microseconds=first_us))
+    last = EPOCH + datetime.timedelta(microseconds=last_us)
+    starts = []
+    while True:
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+        start = timezone.make_aware(datetime.datetime.combine(month, datetime.time()))
+        if start > last:
+            return starts
+        starts.append((start - EPOCH) // datetime.timedelta(microseconds=1))
+
+
 def _recount_events(counts: Counter[Key]) -> None:
-    # Grouped by hour in SQL (event times are whole microseconds since the epoch, and the UK's
-    # offsets from UTC are whole hours), then each hour is placed in its local month here.
+    # Grouped in SQL by UTC day: every instant of a day falls in the same local month unless a
+    # month begins during that day, and only those days (one a month) are split by the hour,
+    # since local offsets are whole hours. Hour buckets are stored negated to tell them apart.
+    # Grouping by day keeps the groups (each handled in Python below) near one per day and key,
+    # not one per event.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MIN(occurred_at), MAX(occurred_at) FROM custody_custodyevent")
+        first, last = cursor.fetchone()
+    if first is None:
+        return
+    split_days = sorted({start // _DAY for start in _month_starts(first, last)}) or [-1]
     states = ", ".join(f"'{state}'" for state in _DEVICE_STATES)
+    days = ", ".join(str(day) for day in split_days)
+    bucket = (
+        f"CASE WHEN e.occurred_at / {_DAY} IN ({days}) THEN -(e.occurred_at / {_HOUR}) "
+        f"ELSE e.occurred_at / {_DAY} END"
+    )
     sql = f"""
-        SELECT e.occurred_at / {_HOUR}, e.kind, e.from_state, e.to_state,
+        SELECT {bucket}, e.kind, e.from_state, e.to_state,
                e.actor_organisation_id, d.region_id, d.donor_id, d.area_of_origin_id,
                d.device_type, d.screen_inches, COUNT(*)
         FROM custody_custodyevent e JOIN devices_device d ON d.id = e.device_id
         WHERE e.kind = 'registered' OR (e.kind = 'transition' AND e.to_state IN ({states}))
         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
-    """  # noqa: S608 (constants only)
+    """  # noqa: S608 (constants and integers only)
     months: dict[int, datetime.date] = {}
+    categories: dict[tuple, str] = {}
+    measures_of: dict[tuple, tuple[str, ...]] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql)
         while rows := cursor.fetchmany(10_000):
             for (
-                hour,
+                bucket_value,
                 kind,
                 from_state,
                 to_state,
@@ -235,11 +266,23 @@ def _recount_events(counts: Counter[Key]) -> None:
                 screen,
                 n,
             ) in rows:
-                month = months.get(hour)
+                month = months.get(bucket_value)
                 if month is None:
-                    month = months[hour] = month_of(EPOCH + datetime.timedelta(hours=hour))
-                category = impact.category_for(dtype, screen)
-                for measure in impact.event_measures(kind, from_state, to_state):
+                    at = (
+                        EPOCH + datetime.timedelta(hours=-bucket_value)
+                        if bucket_value < 0
+                        else EPOCH + datetime.timedelta(days=bucket_value)
+                    )
+                    month = months[bucket_value] = month_of(at)
+                measures = measures_of.get((kind, from_state, to_state))
+                if measures is None:
+                    measures = measures_of[kind, from_state, to_state] = impact.event_measures(
+                        kind, from_state, to_state
+                    )
+                category = categories.get((dtype, screen))
+                if category is None:
+                    category = categories[dtype, screen] = impact.category_for(dtype, screen)
+                for measure in measures:
                     for key in _keys(
                         region_id=region,
                         donor_id=donor,

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from devices.services import recycling_record
 from impact import tally
@@ -177,11 +176,26 @@ def test_months_are_local_calendar_months():
     assert tally.month_of(winter) == datetime.date(2026, 1, 1)
 
 
-def test_the_recount_places_events_in_local_months_as_the_services_do(known):
-    # The recount groups events by hour in SQL; check the SQL's integer division on this backend.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 7199999999 / 3600000000")
-        assert cursor.fetchone()[0] == 1
+def test_the_recount_places_events_in_local_months_as_the_services_do(lab, personas):
+    from custody import ledger
+
+    # 22:30 UTC on 31 March 2026 is 23:30 in London (March); 23:30 UTC is 00:30 on 1 April.
+    for hour in (22, 23):
+        with ledger.dated(datetime.datetime(2026, 3, 31, hour, 30, tzinfo=datetime.UTC)):
+            lab.device()
+    with ledger.dated(datetime.datetime(2026, 1, 15, 12, tzinfo=datetime.UTC)):
+        lab.device()
+    given = {
+        key[2]: n
+        for key, n in tally.recount().items()
+        if key[0] == Grain.REGION and key[6] == impact.GIVEN
+    }
+    assert given == {
+        datetime.date(2026, 1, 1): 1,
+        datetime.date(2026, 3, 1): 1,
+        datetime.date(2026, 4, 1): 1,
+    }
+    assert tally.check() == []
 
 
 def test_the_daily_housekeeping_repairs_tallies_that_drifted_and_says_so(known, caplog):
