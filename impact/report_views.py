@@ -1,6 +1,8 @@
 """The reports' pages: the coordinator's snapshot (preview, downloads, case studies, publish),
 the public list of published snapshots, donors' impact statements and councils' reports."""
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -25,8 +27,14 @@ CASE_STUDIES_SAVED = "Case studies saved: they appear in the preview and in the 
 BAD_FORMAT = "Choose HTML, PDF or CSV."
 
 
+WHOLE_MONTHS = (
+    "Figures are counted by calendar month: start on the first day of a month and end on the "
+    "last day of a month."
+)
+
+
 class PeriodForm(forms.Form):
-    """A calendar year, or a range of dates (both ends included)."""
+    """A calendar year, or a range of whole months (both ends included)."""
 
     year = forms.IntegerField(required=False, min_value=reports.FIRST_YEAR, max_value=9999)
     start = forms.DateField(required=False, label="From")
@@ -40,6 +48,8 @@ class PeriodForm(forms.Form):
                 raise ValidationError("Give both dates of the range, or a year.")
             if end < start:
                 raise ValidationError("The range must end on or after its first day.")
+            if start.day != 1 or (end + datetime.timedelta(days=1)).day != 1:
+                raise ValidationError(WHOLE_MONTHS)
             data["period"] = Period.between(start, end)
         else:
             data["period"] = Period.year(year or timezone.localdate().year)
@@ -91,7 +101,9 @@ class CaseStudyForm(forms.Form):
 @role_required(Role.COORDINATOR)
 def snapshot(request):
     region = _region(request)
-    year = _year(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year)
+    # Last year by default: it is the one complete, and so the one to publish.
+    last_year = timezone.localdate().year - 1
+    year = _year(request.GET.get("year") or request.POST.get("year") or last_year)
     published = reports.published_snapshot(region, year)
     draft = reports.snapshot_draft(region, year)
     form = CaseStudyForm(

@@ -62,6 +62,9 @@ FIRST_YEAR = 2000  # Period.all_time starts here: no record is older
 ALREADY_PUBLISHED = "The {year} snapshot was published on {day}; it cannot be published again."
 NOT_YET_ENDED = "The year {year} has not started yet, so there is nothing to report."
 NO_METHOD = "{region} has no adopted impact method: adopt one before reporting."
+NOT_OVER = (
+    "The year {year} is not over yet: its snapshot can be previewed, and published from 1 January."
+)
 
 
 @dataclass
@@ -737,6 +740,8 @@ def snapshot_publish(*, region: Region, year: int, actor) -> PublishedReport:
     method = MethodVersion.objects.select_for_update().get(pk=method.pk)
     # And the region, so two coordinators publishing the same year at once publish it once.
     Region.objects.select_for_update().filter(pk=region.pk).first()
+    if year >= timezone.localdate().year:
+        raise ValidationError(NOT_OVER.format(year=year))
     existing = published_snapshot(region, year)
     if existing:
         day = timezone.localtime(existing.published_at)

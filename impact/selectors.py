@@ -301,9 +301,11 @@ def _in_progress(scope: Scope) -> int:
 def _notes(figures: ReportFigures, *, unknown_area: int) -> list[str]:
     notes = []
     if figures.uncategorised:
+        # Rehomed devices are people: a small number is suppressed here as in every table.
         notes.append(
-            f"{figures.uncategorised} rehomed device(s) have a type with no impact category "
-            "(such as “other”): they count as rehomed but not in the environmental figures."
+            f"Rehomed devices whose type has no impact category (such as “other”): "
+            f"{shown(impact.REHOMED, max(figures.uncategorised, 0))}. They count as rehomed but "
+            "not in the environmental figures."
         )
     if unknown_area:
         notes.append(

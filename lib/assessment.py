@@ -32,6 +32,7 @@ VERDICT_LABELS = {
     "recycle": "Recycle it safely",
 }
 # Verdicts for a device that will be given to someone, so a system is recommended.
+ONCE_WIPED = "Give it as it is, once it has been wiped"
 GIVEN = ("give_as_is", "refurbish", "unlock_first")
 
 DEVICE_TYPES = ("laptop", "desktop", "tablet", "smartphone", "other")
@@ -188,9 +189,13 @@ class Verdict:
     recommended_os: OsAdvice | None
     data_advice: list[str]
     rules_version: int
+    # Nobody has said it was wiped to a standard: whatever the verdict, that comes first.
+    needs_wiping: bool = True
 
     @property
     def label(self) -> str:
+        if self.verdict == "give_as_is" and self.needs_wiping:
+            return ONCE_WIPED
         return VERDICT_LABELS[self.verdict]
 
 
@@ -363,7 +368,14 @@ def assess(device_facts: DeviceFacts, rules: Rules, *, today: datetime.date) -> 
             recommended = OsAdvice(chosen["id"], chosen["name"], _say(chosen["reason"], facts))
     facts["verdict"] = verdict
     advice = [_say(a["advice"], facts) for a in table["data_advice"] if holds(a["when"], facts)]
-    return Verdict(verdict, reasons, recommended, advice, rules.version)
+    return Verdict(
+        verdict,
+        reasons,
+        recommended,
+        advice,
+        rules.version,
+        needs_wiping=facts.get("data_wiped") in ("no", "unknown"),
+    )
 
 
 # ---------------------------------------------------------------------------------------------

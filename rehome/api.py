@@ -81,7 +81,11 @@ class NulRefusingParser(Parser):
         found = [
             {"type": "value_error", "loc": ["query", key], "msg": NUL_REFUSED}
             for key, value in result.items()
-            if any("\x00" in item for item in (value if isinstance(value, list) else [value]))
+            # Text only: uploaded files (multipart data comes through here too) are bytes to keep.
+            if any(
+                isinstance(item, str) and "\x00" in item
+                for item in (value if isinstance(value, list) else [value])
+            )
         ]
         if found:
             raise ValidationError(found)

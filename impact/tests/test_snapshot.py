@@ -26,6 +26,14 @@ SECRET_NOTE = "Needs it for her college course"
 
 
 @pytest.fixture
+def year_over(monkeypatch):
+    """It is January next year: the year the figures were made in is over and can be published."""
+    import datetime
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args: datetime.date(YEAR + 1, 1, 15))
+
+
+@pytest.fixture
 def figures(lab, rehome, refer, personas, areas):
     """Six medium laptops rehomed in Birmingham (five followed up), two tablets rehomed in
     Coventry, a desktop recycled, and one person waiting in Birmingham with a note."""
@@ -222,7 +230,7 @@ def test_csv_cells_cannot_run_as_formulas(figures):
     assert not any(cell.startswith("=") for row in rows for cell in row)
 
 
-def test_publishing_stores_the_files_and_freezes_the_method_version(figures):
+def test_publishing_stores_the_files_and_freezes_the_method_version(figures, year_over):
     reports.snapshot_case_studies_save(
         region=figures.region,
         year=YEAR,
@@ -254,7 +262,7 @@ def test_publishing_stores_the_files_and_freezes_the_method_version(figures):
         reports.snapshot_publish(region=figures.region, year=YEAR, actor=figures.coordinator)
 
 
-def test_the_published_files_are_served_as_stored_not_recounted(figures, client, lab):
+def test_the_published_files_are_served_as_stored_not_recounted(figures, year_over, client, lab):
     published = reports.snapshot_publish(
         region=figures.region, year=YEAR, actor=figures.coordinator
     )
@@ -270,7 +278,7 @@ def test_the_published_files_are_served_as_stored_not_recounted(figures, client,
     assert value(tables_of(text.decode())["Headline figures"], "Devices received") == "9"
 
 
-def test_a_draft_or_an_unknown_format_is_not_served(figures, client):
+def test_a_draft_or_an_unknown_format_is_not_served(figures, year_over, client):
     draft = reports.snapshot_case_studies_save(
         region=figures.region, year=YEAR, text="Draft", actor=figures.coordinator
     )
@@ -339,7 +347,9 @@ def test_the_command_refuses_bad_arguments_clearly(region, tmp_path, year, fmt, 
 # The coordinator's pages.
 
 
-def test_the_coordinator_previews_saves_case_studies_downloads_and_publishes(figures, client):
+def test_the_coordinator_previews_saves_case_studies_downloads_and_publishes(
+    figures, year_over, client
+):
     client.force_login(figures.coordinator)
     page = client.get(reverse("impact:snapshot"), {"year": YEAR})
     assert page.status_code == 200
@@ -369,3 +379,9 @@ def test_only_the_coordinator_may_preview_download_or_publish(figures, client, p
     assert download.status_code == 403
     assert client.post(reverse("impact:snapshot_publish"), {"year": YEAR}).status_code == 403
     assert not PublishedReport.objects.exists()
+
+
+def test_a_year_that_is_not_over_cannot_be_published(figures):
+    with pytest.raises(ValidationError, match="is not over yet"):
+        reports.snapshot_publish(region=figures.region, year=YEAR, actor=figures.coordinator)
+    assert not reports.published_snapshot(figures.region, YEAR)

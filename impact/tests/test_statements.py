@@ -121,3 +121,17 @@ def test_anonymous_visitors_are_sent_to_sign_in(personas, client):
     response = client.get(statement_url(personas.donor_org))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_a_period_is_whole_months_since_figures_are_counted_by_month():
+    import datetime
+
+    from impact.report_views import WHOLE_MONTHS, PeriodForm
+
+    part = PeriodForm({"start": "2026-03-15", "end": "2026-03-20"})
+    assert not part.is_valid()
+    assert part.non_field_errors() == [WHOLE_MONTHS]
+    whole = PeriodForm({"start": "2026-02-01", "end": "2026-04-30"})
+    assert whole.is_valid()
+    period = whole.cleaned_data["period"]
+    assert (period.start, period.end) == (datetime.date(2026, 2, 1), datetime.date(2026, 4, 30))

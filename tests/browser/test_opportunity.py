@@ -107,7 +107,9 @@ def test_the_coordinator_uploads_employers_and_sees_expected_against_actual(page
     sign_in_with_password(page, people.coordinator.email)
     give_authenticator_code(page, totp_code())
     expect_home(page, "Regional overview")
-    page.get_by_role("link", name="Employers to engage").click()
+    page.get_by_role("navigation", name="Menu").get_by_role(
+        "link", name="Employers to engage"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Employers to engage")
     assert_accessible(page)
     page.get_by_role("link", name="Upload a list of employers").click()

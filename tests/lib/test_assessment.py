@@ -136,7 +136,14 @@ CASES = [
         "give_as_is",
         "keep-chromeos",
     ),
-    ("a 2016 phone", replace(PHONE, year=2016), "recycle", None),
+    ("a 2016 phone", replace(PHONE, year=2016, security_updates="unknown"), "recycle", None),
+    # Some makers now promise seven years of updates: what the holder says comes first.
+    (
+        "a 7-year-old phone its holder says still gets updates",
+        replace(PHONE, year=2019),
+        "give_as_is",
+        "keep-phone-system",
+    ),
     ("a 2023 phone, updates known", replace(PHONE, year=2023), "give_as_is", "keep-phone-system"),
     (
         "a tablet locked to the donor's Apple ID",
@@ -215,10 +222,24 @@ def test_representative_devices_get_the_expected_verdict(facts, verdict, system)
 
 
 def test_the_most_serious_reason_comes_first():
-    found = assess(replace(PHONE, year=2016, screen="cracked"), RULES, today=TODAY)
+    found = assess(
+        replace(PHONE, year=2016, screen="cracked", security_updates="unknown"), RULES, today=TODAY
+    )
     assert found.verdict == "recycle"
     assert found.reasons[0].startswith("At 10 years old")
     assert any("cracked" in reason for reason in found.reasons)
+
+
+def test_a_device_nobody_has_wiped_is_given_only_once_wiped():
+    assert assess(SOUND, RULES, today=TODAY).label == "Give it as it is, once it has been wiped"
+    wiped = assess(replace(SOUND, data_wiped="certificate"), RULES, today=TODAY)
+    assert wiped.label == "Give it as it is"
+
+
+def test_a_device_whose_condition_nobody_has_checked_is_not_given_as_it_is():
+    found = assess(replace(SOUND, screen="unknown", battery="unknown"), RULES, today=TODAY)
+    assert found.verdict == "refurbish"
+    assert any("screen" in reason and "battery" in reason for reason in found.reasons)
 
 
 def test_data_advice_follows_the_storage_the_verdict_and_the_certificate():
@@ -356,7 +377,8 @@ def test_conditions_read_as_words():
     assert describe_condition({}) == "always"
     assert (
         describe_condition(DEFAULT["rules"][1]["when"])
-        == "device type is tablet or smartphone and age years is more than 6"
+        == "device type is tablet or smartphone and age years is more than 6 and updates ended "
+        "is not no (or not known)"
     )
     assert describe_condition({"fact": "ram_gb", "gte": 2, "if_unknown": True}) == (
         "ram gb is at least 2 (or not known)"
