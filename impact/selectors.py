@@ -214,6 +214,8 @@ class ReportFigures:
     in_progress: int | None = None
     uncategorised: int = 0
     notes: list[str] = field(default_factory=list)
+    # The day the waiting figures describe when it is not today (a past period's last day).
+    stock_as_of: datetime.date | None = None
 
     @property
     def quarters(self) -> list[tuple[str, dict[str, int]]]:
@@ -264,13 +266,20 @@ def report(
         previous_environmental=previous_env,
     )
     figures.uncategorised = figures.environmental.left_out
+    today = today or timezone.localdate()
+    past = period.end < today
     if scope.grain == Grain.REGION:
-        from referrals.selectors import waiting_now
+        from referrals.selectors import waiting_now, waiting_on
 
         area_ids = scope.area_ids or [row.area.pk for row in areas]
-        figures.waiting, figures.median_wait_days = waiting_now(area_ids, today)
-        figures.in_progress = _in_progress(scope)
-    elif scope.grain == Grain.DONOR:
+        if past:
+            # A past period shows its own last day's waiting list, not today's.
+            figures.waiting, figures.median_wait_days = waiting_on(area_ids, period.end)
+            figures.stock_as_of = period.end
+        else:
+            figures.waiting, figures.median_wait_days = waiting_now(area_ids, today)
+    # Devices with partners are known only as they are now: shown for current periods only.
+    if scope.grain in (Grain.REGION, Grain.DONOR) and not past:
         figures.in_progress = _in_progress(scope)
     figures.notes = _notes(figures, unknown_area=by_area.get((0,), {}).get(impact.RECEIVED, 0))
     return figures

@@ -299,10 +299,18 @@ def demand_table(f: ReportFigures) -> Table:
         figures += [
             (
                 "waiting",
-                "People waiting for a device now",
+                "People waiting for a device now"
+                if f.stock_as_of is None
+                else f"People waiting for a device on {f.stock_as_of:%-d %B %Y}",
                 selectors.shown(impact.REFERRED, f.waiting),
             ),
-            ("median_wait_days", "Median days waited so far", median),
+            (
+                "median_wait_days",
+                "Median days waited so far"
+                if f.stock_as_of is None
+                else f"Median days they had waited by {f.stock_as_of:%-d %B %Y}",
+                median,
+            ),
         ]
     figures += [
         (measure, label, selectors.shown(measure, f.totals[measure]))

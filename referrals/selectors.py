@@ -180,6 +180,19 @@ def waiting_now(area_ids, today: datetime.date | None = None) -> tuple[int, int 
     return total, _median_days(waiting, "referred_at", today, total)
 
 
+def waiting_on(area_ids, day: datetime.date) -> tuple[int, int | None]:
+    """How many people were waiting in these areas at the end of `day` (referred by then, not
+    yet allocated a device nor closed), and the median days they had waited (None for fewer
+    than 5). A referral whose device was later released is counted from its last allocation."""
+    end = _start_of(day + datetime.timedelta(days=1))
+    waiting = Referral.objects.filter(area_id__in=list(area_ids), referred_at__lt=end).filter(
+        Q(allocated_at__isnull=True) | Q(allocated_at__gte=end),
+        Q(closed_at__isnull=True) | Q(closed_at__gte=end),
+    )
+    total = waiting.count()
+    return total, _median_days(waiting, "referred_at", day, total)
+
+
 def demand(areas, today: datetime.date | None = None) -> Demand:
     today = today or timezone.localdate()
     area_ids = [a.pk for a in areas]

@@ -206,3 +206,21 @@ def test_the_daily_housekeeping_repairs_tallies_that_drifted_and_says_so(known, 
     assert impact_tallies_checked()["repaired"] is True
     assert "differ from a full recount" in caplog.text
     assert tally.check() == []
+
+
+def test_a_past_period_shows_its_own_last_days_waiting_list_not_todays(refer, personas):
+    from referrals.models import Referral
+
+    last_year = datetime.date.today().year - 1
+    early = refer(reference="LCH-EARLY")
+    Referral.objects.filter(pk=early.pk).update(
+        referred_at=datetime.datetime(last_year, 6, 1, 12, tzinfo=datetime.UTC)
+    )
+    refer(reference="LCH-TODAY")
+    past = report(Scope.of_region(personas.region), Period.year(last_year), compare=False)
+    assert past.waiting == 1
+    assert past.stock_as_of == datetime.date(last_year, 12, 31)
+    assert past.in_progress is None
+    current = report(Scope.of_region(personas.region), THIS_YEAR, compare=False)
+    assert current.waiting == 2
+    assert current.stock_as_of is None
