@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from impact import selectors
+from impact import selectors, tables
 from impact.models import MethodVersion
 from impact.tables import (
     Column,
@@ -34,7 +34,6 @@ LICENCE = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 FACTORS_LICENCE = "CC BY-SA 4.0"
 FACTORS_LICENCE_URL = "https://creativecommons.org/licenses/by-sa/4.0/"
-FACTORS_ATTRIBUTION = "Impact factors: The Restart Project, CC BY-SA 4.0"
 SUPPRESSION_NOTE = (
     f"Counts of people (and of devices handed to people) from 1 to {THRESHOLD - 1} show as "
     f"“{FEWER_THAN}”; where a total would give one of them away, a second figure shows as "
@@ -76,7 +75,7 @@ class Dashboard:
 
     @property
     def attribution(self) -> list[str]:
-        return attribution(self.region)
+        return tables.attribution(self.region)
 
     def metadata(self) -> dict:
         return {
@@ -96,12 +95,6 @@ class Dashboard:
             "suppression": SUPPRESSION_NOTE,
             "notes": self.notes,
         }
-
-
-def attribution(region: Region) -> list[str]:
-    """The region's attribution lines, and the impact factors' (their licence requires it)."""
-    lines = list(region.attribution)
-    return lines if FACTORS_ATTRIBUTION in lines else [*lines, FACTORS_ATTRIBUTION]
 
 
 def dashboard(

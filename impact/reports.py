@@ -21,7 +21,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from impact import selectors
+from impact import selectors, tables
 from impact.models import MethodVersion, PublishedReport, ReportKind
 from impact.selectors import Period, ReportFigures, Scope, shown
 from impact.tables import (
@@ -115,7 +115,7 @@ class Report:
 
     @property
     def attribution(self) -> list[str]:
-        return list(self.region.attribution or [])
+        return tables.attribution(self.region)
 
     @property
     def areas(self):
@@ -201,7 +201,7 @@ def notes_table(f: ReportFigures, extra: list[str] = ()) -> Table:
 def about_table(report_region: Region, method: MethodVersion) -> Table:
     rows = [["Method", f"{method.name} (version {method.version})"]]
     rows.append(["Method sources", method.sources])
-    rows += [["Attribution", line] for line in report_region.attribution or []]
+    rows += [["Attribution", line] for line in tables.attribution(report_region)]
     return Table.of_grid("sources", "Method, sources and attribution", ["About", "Text"], rows)
 
 

@@ -168,6 +168,15 @@ def counts_table(
     )
 
 
+FACTORS_ATTRIBUTION = "Impact factors: The Restart Project, CC BY-SA 4.0"
+
+
+def attribution(region) -> list[str]:
+    """The region's attribution lines, and the impact factors' (their licence requires it)."""
+    lines = list(region.attribution or [])
+    return lines if FACTORS_ATTRIBUTION in lines else [*lines, FACTORS_ATTRIBUTION]
+
+
 # ---------------------------------------------------------------------------------------------
 # The tables.
 

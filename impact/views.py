@@ -73,7 +73,7 @@ def _licence(region) -> dict:
         "licence_url": boards.LICENCE_URL,
         "factors_licence": boards.FACTORS_LICENCE,
         "factors_licence_url": boards.FACTORS_LICENCE_URL,
-        "attribution": boards.attribution(region),
+        "attribution": tables.attribution(region),
     }
 
 

@@ -6,7 +6,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from impact.dashboard import FACTORS_ATTRIBUTION, LICENCE
+from impact.dashboard import LICENCE
+from impact.tables import FACTORS_ATTRIBUTION
 from impact.tests.dashboard_data import build_known
 from lib import impact
 from lib.suppression import FEWER_THAN

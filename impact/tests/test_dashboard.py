@@ -9,8 +9,9 @@ import json
 import pytest
 from django.urls import reverse
 
-from impact.dashboard import CSV_HEADER, FACTORS_ATTRIBUTION, LICENCE
+from impact.dashboard import CSV_HEADER, LICENCE
 from impact.models import Grain, Tally
+from impact.tables import FACTORS_ATTRIBUTION
 from impact.tests.dashboard_data import KNOWN_CO2E, KNOWN_KG_KEPT, build_known, page_tables
 from lib import impact
 from lib.suppression import FEWER_THAN, NOT_SHOWN

@@ -39,19 +39,29 @@ class Command(BaseCommand):
             raise CommandError(f"--output: the folder {path.parent} does not exist.")
         try:
             region = Region.objects.current()
-            draft = reports.snapshot_draft(region, year)
-            report = reports.snapshot(
-                region, year, case_study_text=draft.case_studies if draft else ""
-            )
+            published = reports.published_snapshot(region, year)
+            if published:
+                # A published year is what was published, never a recount.
+                content = {
+                    "html": published.html.encode(),
+                    "pdf": bytes(published.pdf),
+                    "csv": published.csv.encode(),
+                }[format]
+            else:
+                draft = reports.snapshot_draft(region, year)
+                report = reports.snapshot(
+                    region, year, case_study_text=draft.case_studies if draft else ""
+                )
+                content = reports.render(report, format)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         except (LookupError, Region.DoesNotExist) as error:
             raise CommandError(str(error)) from error
-        content = reports.render(report, format)
         try:
             path.write_bytes(content)
         except OSError as error:
             raise CommandError(f"Could not write {output}: {error.strerror}.") from error
+        kind = "published" if published else "preview of the"
         self.stdout.write(
-            f"Wrote the {year} snapshot ({format}, {len(content):,} bytes) to {path}."
+            f"Wrote the {kind} {year} snapshot ({format}, {len(content):,} bytes) to {path}."
         )
