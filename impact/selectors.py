@@ -512,3 +512,19 @@ def shown_parts(measure: str, parts: dict) -> tuple[dict, int | str | None]:
     if measure not in ABOUT_PEOPLE or any(n < 0 for n in parts.values()):
         return {key: shown(measure, n) for key, n in parts.items()}, shown(measure, total)
     return suppress_with_total(parts)
+
+
+def donor_totals(donor_ids, measures) -> dict[int, dict[str, int]]:
+    """All-time counts of `measures` for each donor, from the same tallies as every report."""
+    result: dict[int, dict[str, int]] = {}
+    rows = (
+        Tally.objects.filter(
+            grain=Grain.DONOR, subject_id__in=list(donor_ids), measure__in=measures
+        )
+        .values("subject_id", "measure")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    for row in rows:
+        result.setdefault(row["subject_id"], {})[row["measure"]] = row["n"]
+    return result

@@ -2,10 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
-
-from devices.lifecycle import State as DeviceState
-from devices.models import Device
+from impact.selectors import donor_totals
+from lib import impact
 from lib.opportunity import Estimate
 
 from .models import Prospect
@@ -22,30 +20,24 @@ class Row:
 def pipeline_rows(prospects) -> list[Row]:
     """Each prospect with its estimate and, when linked, its devices received and rehomed.
 
-    Received counts every device the organisation donated that has arrived (any state after
-    pledged); rehomed those now with a person. Two queries whatever the number of employers.
+    Received and rehomed are the impact figures' own (`impact.selectors`, all time): devices
+    that reached a partner, and devices with a person (handed over, less any given back). Two
+    queries whatever the number of employers.
     """
     prospects = list(prospects.select_related("organisation", "owner"))
     organisations = [p.organisation_id for p in prospects if p.organisation_id]
-    counts = {
-        row["donor_id"]: row
-        for row in Device.objects.filter(donor_id__in=organisations)
-        .values("donor_id")
-        .annotate(
-            received=Count("pk", filter=~Q(state=DeviceState.PLEDGED)),
-            rehomed=Count("pk", filter=Q(state=DeviceState.HANDED_OVER)),
-        )
-    }
+    counts = donor_totals(organisations, [impact.RECEIVED, impact.REHOMED, impact.RETURNED])
     rows = []
     for prospect in prospects:
-        linked = prospect.organisation_id is not None
         found = counts.get(prospect.organisation_id, {})
+        linked = prospect.organisation_id is not None
+        rehomed = found.get(impact.REHOMED, 0) - found.get(impact.RETURNED, 0)
         rows.append(
             Row(
                 prospect,
                 prospect.estimate(),
-                found.get("received", 0) if linked else None,
-                found.get("rehomed", 0) if linked else None,
+                found.get(impact.RECEIVED, 0) if linked else None,
+                rehomed if linked else None,
             )
         )
     return rows
