@@ -78,3 +78,11 @@ def test_approving_a_change_counts_as_a_review(publish, personas, areas):
     )
     services.revision_approve(revision, actor=personas.coordinator)
     assert not Service.objects.stale().exists()
+
+
+def test_the_public_see_that_an_entry_has_not_been_checked_for_a_year(client, publish):
+    old = publish(name="Old café", reviewed_days_ago=400)
+    publish(name="New café")
+    results = client.get(reverse("directory:search")).content.decode()
+    assert results.count("Not checked for over a year") == 1
+    assert "Not checked for over a year" in client.get(old.get_absolute_url()).content.decode()
