@@ -256,17 +256,72 @@ OVER_TIME_COLUMNS = (
 )
 
 
+def _shown_months(
+    months: list[tuple[datetime.date, dict[str, int]]], measure: str
+) -> dict[datetime.date, int | str | None]:
+    """Each month's count as public tables show it. People measures are suppressed beside each
+    calendar year's total (which the headline shows), so a hidden month can be taken neither
+    from the year's total nor from the table's."""
+    shown: dict[datetime.date, int | str | None] = {}
+    for year in sorted({month.year for month, _ in months}):
+        parts = {month: counts.get(measure, 0) for month, counts in months if month.year == year}
+        shown.update(selectors.shown_parts(measure, parts)[0])
+    return shown
+
+
+def _time_table(key, caption, first, rows, months_total) -> Table:
+    return Table(
+        key,
+        caption,
+        first,
+        [Column(measure, label) for measure, label in OVER_TIME_COLUMNS],
+        [Row(row_key, label, values) for row_key, label, values in rows],
+        Row("total", "Total", months_total),
+    )
+
+
+def _totals(months) -> dict:
+    return {
+        measure: selectors.shown_parts(
+            measure, {month: counts.get(measure, 0) for month, counts in months}
+        )[1]
+        for measure, _ in OVER_TIME_COLUMNS
+    }
+
+
 def months_table(months: list[tuple[datetime.date, dict[str, int]]]) -> Table:
-    rows = [(f"{month:%Y-%m}", f"{month:%b %Y}", counts) for month, counts in months]
+    shown = {measure: _shown_months(months, measure) for measure, _ in OVER_TIME_COLUMNS}
+    rows = [
+        (
+            f"{month:%Y-%m}",
+            f"{month:%b %Y}",
+            {measure: shown[measure][month] for measure, _ in OVER_TIME_COLUMNS},
+        )
+        for month, _ in months
+    ]
     caption = f"Month by month, {months[0][0]:%B %Y} to {months[-1][0]:%B %Y}"
-    return counts_table("months", caption, "Month", rows, OVER_TIME_COLUMNS, "Total")
+    return _time_table("months", caption, "Month", rows, _totals(months))
 
 
 def quarters_table(months: list[tuple[datetime.date, dict[str, int]]]) -> Table:
+    """Quarters summed from the months; a quarter with a hidden month is hidden too, so the
+    quarters never tell what the months table keeps back."""
+    shown = {measure: _shown_months(months, measure) for measure, _ in OVER_TIME_COLUMNS}
     quarters = selectors.quarters_of(months)
-    rows = [(label, label, counts) for label, counts in quarters]
+    rows = []
+    for label, counts in quarters:
+        in_quarter = [m for m, _ in months if f"{m.year} Q{(m.month - 1) // 3 + 1}" == label]
+        values = {}
+        for measure, _ in OVER_TIME_COLUMNS:
+            value = selectors.shown(measure, counts.get(measure, 0))
+            if isinstance(value, int) and any(
+                isinstance(shown[measure][m], str) for m in in_quarter
+            ):
+                value = NOT_SHOWN
+            values[measure] = value
+        rows.append((label, label, values))
     caption = f"Quarter by quarter, {quarters[0][0]} to {quarters[-1][0]}"
-    return counts_table("quarters", caption, "Quarter", rows, OVER_TIME_COLUMNS, "Total")
+    return _time_table("quarters", caption, "Quarter", rows, _totals(months))
 
 
 DEVICE_TYPE_COLUMNS = (
