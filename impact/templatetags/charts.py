@@ -100,6 +100,12 @@ def column_chart(rows: Iterable[Row], *, caption: str, unit: str = "") -> dict:
     every = 1 if len(rows) <= 12 else 3
     for i, column in enumerate(columns):
         column["show_label"] = i % every == 0
+        # The first and last labels hang inwards, so they are not cut at the chart's edges.
+        column["anchor"], column["label_x"] = "middle", column["middle"]
+    if columns:
+        columns[0]["anchor"], columns[0]["label_x"] = "start", columns[0]["x"]
+        last = columns[-1]
+        last["anchor"], last["label_x"] = "end", round(last["x"] + width, 1)
     return {
         "id": f"chart-{slugify(caption)}",
         "caption": caption,
