@@ -395,3 +395,25 @@ def test_a_year_that_is_not_over_cannot_be_published(figures):
     with pytest.raises(ValidationError, match="is not over yet"):
         reports.snapshot_publish(region=figures.region, year=YEAR, actor=figures.coordinator)
     assert not reports.published_snapshot(figures.region, YEAR)
+
+
+def test_the_snapshots_csv_totals_equal_the_public_dashboards_for_the_same_year(figures):
+    from impact import dashboard
+
+    tables = tables_of(reports.render_csv(reports.snapshot(figures.region, YEAR)))
+    board = dashboard.dashboard(figures.region, year=YEAR)
+    on_board = {
+        (table, row, column): value
+        for table, row, _, column, _, value in dashboard.csv_rows(board)
+        if table != "about"
+    }
+    headline = tables["Headline figures"]
+    for measure, label in (
+        ("received", "Devices received"),
+        ("rehomed", "Devices rehomed"),
+        ("people", "People supported"),
+    ):
+        assert value(headline, label) == str(on_board["headline", measure, "this_year"])
+    areas = tables["By council"]
+    people = areas[0].index("People supported")
+    assert areas[-1][people] == str(on_board["areas", "total", "people"])
