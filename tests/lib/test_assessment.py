@@ -230,6 +230,11 @@ def test_the_most_serious_reason_comes_first():
     assert any("cracked" in reason for reason in found.reasons)
 
 
+def test_a_laptop_already_on_windows_11_keeps_it_when_its_storage_is_not_known():
+    found = assess(replace(SOUND, storage_gb=None), RULES, today=TODAY)
+    assert found.recommended_os.key == "keep-windows-11"
+
+
 def test_a_device_nobody_has_wiped_is_given_only_once_wiped():
     assert assess(SOUND, RULES, today=TODAY).label == "Give it as it is, once it has been wiped"
     wiped = assess(replace(SOUND, data_wiped="certificate"), RULES, today=TODAY)
