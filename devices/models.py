@@ -163,6 +163,8 @@ class Device(models.Model):
         ordering = ["pk"]
         indexes = [
             models.Index(fields=["state", "custodian"]),
+            # For counting a region's devices by state (the impact figures' devices in progress).
+            models.Index(fields=["region", "state"]),
             # For matching a donor's manifest against every device the platform holds.
             models.Index(identifier_key_expression("serial_number"), name="device_serial_key"),
             models.Index(identifier_key_expression("asset_tag"), name="device_asset_tag_key"),
