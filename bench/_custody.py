@@ -21,6 +21,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from lib.custody_chain import EVENT_COLUMNS
+
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_ADMIN_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -383,24 +385,6 @@ def build_ledger(world, devices: int, per_device: int) -> int:
         f"{time.perf_counter() - devices_done:.1f} s"
     )
     return len(events)
-
-
-EVENT_COLUMNS = (
-    "device_id",
-    "seq",
-    "occurred_at",
-    "kind",
-    "transition",
-    "actor_id",
-    "actor_organisation_id",
-    "from_state",
-    "to_state",
-    "from_custodian_id",
-    "to_custodian_id",
-    "payload",
-    "prev_hash",
-    "hash",
-)
 
 
 def insert_rows(table: str, columns: Iterable[str], rows: Iterable[tuple]) -> None:

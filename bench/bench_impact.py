@@ -18,7 +18,8 @@ answers), in a fresh process:
     and over handovers, follow-ups and referrals), which is what a page would cost without
     them; and the consistency check, `tally.check()` (that recount compared with the tallies);
   * times what the hot-spot fixes save, the same way: the dashboard with the tallies' covering
-    indexes dropped, and the devices in progress counted without the (region, state) index;
+    indexes dropped, the devices in progress counted without the (region, state) index, and a
+    past day's waiting list without the referrals' covering index;
   * for one more dashboard request (all time), captures its queries and names the slowest three, run
     again alone with their rows fetched, so a missed target says where the time goes.
 Targets (issue 7): dashboard and HTML snapshot median at most 500 ms each, the PDF at most 10 s.
@@ -199,6 +200,22 @@ def worker(vendor: str) -> None:
         line(
             "baseline: the same count without that index",
             statistics.median(_timed(in_progress, runs)),
+        )
+    # A past year's waiting list, as it stood on its last day, with and without the referrals'
+    # covering index (referrals 0004).
+    from referrals.selectors import waiting_on
+
+    area_ids = list(region.areas.values_list("pk", flat=True))
+    last_day = today.replace(year=today.year - 1, month=12, day=31)
+    waiting = lambda: waiting_on(area_ids, last_day)  # noqa: E731
+    line(
+        "the waiting list on a past day (the covering index)",
+        statistics.median(_timed(waiting, runs)),
+    )
+    with _without(("referral_waiting_on",)):
+        line(
+            "baseline: the same without that index",
+            statistics.median(_timed(waiting, runs)),
         )
 
     started = time.perf_counter()

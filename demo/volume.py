@@ -35,7 +35,7 @@ from demo.referrals import AREA_SHARE, Weighted, _insert, _last_id, _restoring
 from devices.models import Device, Drive
 from donations.manifests import _insert as insert_rows
 from donations.models import Batch
-from lib.custody_chain import GENESIS, SCHEME, canonical_payload, message
+from lib.custody_chain import EVENT_COLUMNS, GENESIS, SCHEME, canonical_payload, message
 from organisations.models import Membership, Organisation
 from organisations.roles import Role
 from regions.models import Area, Region
@@ -561,24 +561,6 @@ def _recycle(rng: random.Random, from_state: str, itad: int, reference: str) -> 
         }
     )
     return ("transition", "recycle", from_state, "recycled", itad, itad, itad, payload)
-
-
-EVENT_COLUMNS = (
-    "device_id",
-    "seq",
-    "occurred_at",
-    "kind",
-    "transition",
-    "actor_id",
-    "actor_organisation_id",
-    "from_state",
-    "to_state",
-    "from_custodian_id",
-    "to_custodian_id",
-    "payload",
-    "prev_hash",
-    "hash",
-)
 
 
 def summary(region: Region) -> dict[str, int]:

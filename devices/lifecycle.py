@@ -46,6 +46,8 @@ BEFORE_HANDOVER = (
     State.ALLOCATED,
     State.RETURNED,
 )
+# States in which a partner has a donated device and is preparing it for someone.
+WITH_PARTNER = tuple(state for state in BEFORE_HANDOVER if state != State.PLEDGED)
 FINAL_STATES = frozenset({State.RECYCLED, State.LOST})
 # States in which a device may hold someone's data: a technician must erase before reuse.
 HOLDS_DONOR_DATA = frozenset({State.PLEDGED, State.RECEIVED, State.ERASURE_FAILED, State.RETURNED})

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from devices import lifecycle
 from devices.lifecycle import State
 from devices.models import Device, DeviceType
 from impact.models import Grain, MethodVersion, Tally
@@ -169,16 +170,7 @@ def shown(measure: str, count: int | None) -> int | str | None:
     return suppress(count) if measure in ABOUT_PEOPLE and count is not None and count > 0 else count
 
 
-IN_PROGRESS_STATES = (
-    State.RECEIVED,
-    State.ERASED,
-    State.ERASURE_FAILED,
-    State.ASSESSED,
-    State.REFURBISHED,
-    State.READY,
-    State.ALLOCATED,
-    State.RETURNED,
-)
+IN_PROGRESS_STATES = lifecycle.WITH_PARTNER
 
 
 @dataclass

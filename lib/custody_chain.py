@@ -43,6 +43,16 @@ FIELDS = (
     "prev_hash",
 )
 
+# The custody event table's columns in the order bulk loaders insert them (the demo's volume,
+# the benchmarks): the fields above as stored, with the device's row id and the event's hash.
+EVENT_COLUMNS = (
+    "device_id",
+    "seq",
+    "occurred_at",
+    *FIELDS[3:],
+    "hash",
+)
+
 
 def canonical_payload(payload: dict) -> str:
     """Canonical JSON for an event's payload. Floats are refused: store decimals as text."""
