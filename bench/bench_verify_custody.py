@@ -63,8 +63,9 @@ def _read_only():
 
     source = ledger.iter_event_rows()
     with source.parts(1) as parts, parts[0].read() as (batches, _):
-        for _ in batches:
-            pass
+        for batch in batches:
+            for _ in batch:
+                pass
 
 
 def worker(vendor: str) -> None:

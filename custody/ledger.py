@@ -144,7 +144,7 @@ SELECT e.id, d.uid, e.seq, e.occurred_at, e.kind, e.transition, e.actor_id,
        e.actor_organisation_id, e.from_state, e.to_state, e.from_custodian_id,
        e.to_custodian_id, e.payload, e.prev_hash, e.hash
 FROM custody_custodyevent e JOIN devices_device d ON d.id = e.device_id
-ORDER BY e.device_id, e.seq, e.id
+ORDER BY e.device_id, e.seq
 """
 
 
@@ -206,7 +206,7 @@ SELECT e.device_id, e.seq, e.hash,
               e.transition, e.actor_id, e.actor_organisation_id, e.from_state, e.to_state,
               e.from_custodian_id, e.to_custodian_id, e.payload, e.prev_hash)
 FROM custody_custodyevent e {where}
-ORDER BY e.device_id, e.seq, e.id
+ORDER BY e.device_id, e.seq
 """,
     # concat_ws renders integers in decimal but skips NULLs, so the nullable ids go in as text.
     "postgresql": """
@@ -217,7 +217,7 @@ SELECT e.device_id, e.seq, e.hash,
                  coalesce(CAST(e.from_custodian_id AS TEXT), ''),
                  coalesce(CAST(e.to_custodian_id AS TEXT), ''), e.payload, e.prev_hash)
 FROM custody_custodyevent e {where}
-ORDER BY e.device_id, e.seq, e.id
+ORDER BY e.device_id, e.seq
 """,
 }
 _DEVICES_SQL = (
@@ -225,6 +225,8 @@ _DEVICES_SQL = (
 )
 # Below this many events, verification reads in one process (starting others costs more).
 PARALLEL_MIN_EVENTS = 100_000
+# Rows a PostgreSQL part receives at a time when it streams its events.
+STREAM_CHUNK = 2_000
 
 
 class _EventRows(custody_chain.RowSource):
@@ -256,8 +258,9 @@ class _EventRows(custody_chain.RowSource):
         """The ledger in up to n parts by device id, each readable in a forked process.
 
         Several parts only for a large ledger, and only outside any transaction (other
-        connections could not see its uncommitted rows). On PostgreSQL every part reads one
-        snapshot, exported from a transaction held open meanwhile. On SQLite the process must
+        connections could not see its uncommitted rows). On PostgreSQL every part (even a lone
+        one, outside a transaction) reads one snapshot, exported from a transaction held open
+        meanwhile, on connections of its own, so it can stream its events. On SQLite the process must
         hold no lock when it forks (SQLite keeps its lock bookkeeping per process, and a fork
         copies it), so each part reads in a read transaction of its own: each device's chain
         is read whole in one of them, which is all its verification needs.
@@ -273,7 +276,7 @@ class _EventRows(custody_chain.RowSource):
                 estimate = cursor.fetchone()[0] or 0
                 if estimate >= PARALLEL_MIN_EVENTS:
                     bounds = _split_points(cursor, vendor, n, estimate)
-        if not bounds:
+        if not bounds and (vendor != "postgresql" or connection.in_atomic_block):
             with transaction.atomic():
                 yield [self]
             return
@@ -284,6 +287,7 @@ class _EventRows(custody_chain.RowSource):
         if vendor == "sqlite":
             yield parts
             return
+        # PostgreSQL outside a transaction, even in one part: it streams its events (below).
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
@@ -323,13 +327,12 @@ class _EventRows(custody_chain.RowSource):
             else:
                 connection.ensure_connection()
                 raw = connection.connection
+            if vendor == "postgresql" and self.snapshot is not None:
+                yield self._streamed(raw, stack, events_sql, devices_sql, params)
+                return
             if vendor == "postgresql":
-                from psycopg.types.string import ByteaBinaryLoader
-
                 events = raw.cursor(name="rehome_verify_custody", binary=True)
-                # Text as the UTF-8 bytes that are hashed, without decoding and encoding again.
-                events.adapters.register_loader("text", ByteaBinaryLoader)
-                events.adapters.register_loader("varchar", ByteaBinaryLoader)
+                _load_text_as_bytes(events)
                 devices = raw.cursor(name="rehome_verify_custody_devices")
             else:
                 factory = raw.text_factory
@@ -346,6 +349,30 @@ class _EventRows(custody_chain.RowSource):
             )
             yield _batches(events, self.batch_size), walk
 
+    def _streamed(self, raw, stack, events_sql, devices_sql, params):
+        """PostgreSQL, for a part reading the exported snapshot on connections of its own.
+
+        The events stream in chunks (libpq's chunked rows): the server renders rows while this
+        process checks those before them, and spends less than it does answering a cursor's
+        FETCH after FETCH. Nothing else can run on a connection while it streams, so the
+        devices come from a second connection reading the same snapshot.
+        """
+        import psycopg
+
+        device_raw = self._connect()
+        stack.callback(device_raw.close)
+        devices = device_raw.cursor(name="rehome_verify_custody_devices")
+        devices.execute(devices_sql, params)
+        walk = custody_chain.DeviceWalk(_rows(devices, 10_000), str)
+        # A plain cursor (Django's connections make client-side binding ones, which cannot
+        # receive binary rows).
+        events = psycopg.Cursor(raw)
+        _load_text_as_bytes(events)
+        # Chunks need libpq 17 (psycopg's binary wheels carry it); before, rows come one by one.
+        # Closing the connection ends a stream that verification left unfinished.
+        size = STREAM_CHUNK if psycopg.pq.version() >= 170000 else 1
+        return [events.stream(events_sql, params, binary=True, size=size)], walk
+
     def _where(self, placeholder: str) -> tuple[str, list[int]]:
         clauses, params = [], []
         if self.low is not None:
@@ -355,6 +382,14 @@ class _EventRows(custody_chain.RowSource):
             clauses.append("{column} < " + placeholder)
             params.append(self.high)
         return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _load_text_as_bytes(cursor) -> None:
+    """Text as the UTF-8 bytes that are hashed, without decoding and encoding it again."""
+    from psycopg.types.string import ByteaBinaryLoader
+
+    cursor.adapters.register_loader("text", ByteaBinaryLoader)
+    cursor.adapters.register_loader("varchar", ByteaBinaryLoader)
 
 
 def _batches(cursor, size: int) -> Iterator[list]:
@@ -493,7 +528,10 @@ def verify(rows: Iterable[tuple] | None = None) -> Verification:
     chains, so they are checked when the chains add up.
     """
     source = iter_event_rows() if rows is None else rows
-    report = custody_chain.verify_rows(source)
+    # Rows read in bulk come back with each chain's head as its Merkle leaf (the checkpoint's
+    # root needs no more); other rows keep their heads, which _verify_heads checks.
+    bulk = isinstance(source, custody_chain.RowSource)
+    report = custody_chain.verify_rows(source, as_leaves=bulk)
     problems: list[dict] = []
     if report.first_break is not None:
         brk = _with_event_id(report.first_break)
@@ -507,7 +545,7 @@ def verify(rows: Iterable[tuple] | None = None) -> Verification:
             }
         )
     checkpoints = list(Checkpoint.objects.order_by("pk"))
-    if report.first_break is None and not isinstance(source, custody_chain.RowSource):
+    if report.first_break is None and not bulk:
         # Rows read in bulk had each chain's end checked against its device in the same pass.
         problems.extend(_verify_heads(report))
     if not problems:
@@ -566,7 +604,6 @@ def _verify_heads(report) -> list[dict]:
 def _verify_checkpoints(checkpoints: list[Checkpoint], report) -> list[dict]:
     problems = []
     previous = custody_chain.GENESIS
-    latest_heads = report.heads or {}
     for checkpoint in checkpoints:
         expected_hash = custody_chain.checkpoint_hash(
             previous=checkpoint.previous,
@@ -597,10 +634,10 @@ def _verify_checkpoints(checkpoints: list[Checkpoint], report) -> list[dict]:
             break
         is_last = checkpoint is checkpoints[-1]
         if is_last and checkpoint.last_event_id >= _max_event_id():
-            heads = latest_heads  # it covers every event: the chains just verified end there
+            root = report.root()  # it covers every event: the chains just verified end there
         else:
-            heads = _heads_at(checkpoint.last_event_id)
-        if custody_chain.heads_root(heads) != checkpoint.root:
+            root = custody_chain.heads_root(_heads_at(checkpoint.last_event_id))
+        if root != checkpoint.root:
             problems.append(
                 {
                     "kind": "checkpoint",

@@ -25,8 +25,10 @@ class EventKind(models.TextChoices):
 
 
 class CustodyEvent(models.Model):
+    # No index of its own: the unique (device, seq) index below serves every lookup by device,
+    # and reading a chain in order from it needs no sort.
     device = models.ForeignKey(
-        "devices.Device", on_delete=models.PROTECT, related_name="custody_events"
+        "devices.Device", on_delete=models.PROTECT, related_name="custody_events", db_index=False
     )
     seq = models.PositiveIntegerField()
     occurred_at = MicrosecondTimestampField()

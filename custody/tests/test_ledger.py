@@ -280,6 +280,36 @@ def test_verification_in_two_processes_agrees_with_one(lab, split_in_two):
     assert "edited" in problem["message"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_in_two_processes_the_checkpoint_root_and_chain_ends_are_checked(lab, split_in_two):
+    """The parts hand back their chain heads as Merkle leaves, and each part checks its own
+    devices' recorded chain ends (on PostgreSQL over a second connection, beside the stream)."""
+    devices = [lab.device() for _ in range(6)]
+    for device in devices:
+        services.device_transition(
+            device, "receive", actor=lab.people.technician, organisation=lab.people.itad_org
+        )
+    ledger.checkpoint_create()
+    result = _verify()
+    assert result.intact, result.problems
+    assert result.events == CustodyEvent.objects.count() > 6
+    assert (result.devices, result.checkpoints) == (6, 1)
+
+    # The root of a checkpoint that vouched for other heads no longer comes out.
+    _sql("UPDATE custody_checkpoint SET root = %s", ["f" * 64])
+    problem = _verify().problems[0]
+    assert problem["kind"] == "checkpoint"
+
+    # The last event of a device in the second part, deleted: its chain ends early.
+    _sql("DELETE FROM custody_checkpoint")
+    last = devices[-1]
+    events = _events(last)
+    _sql("DELETE FROM custody_custodyevent WHERE id = %s", [events[-1].pk])
+    problem = _verify().problems[0]
+    assert (problem["device"], problem["seq"]) == (str(last.uid), len(events))
+    assert "deleted from its end" in problem["message"]
+
+
 def test_history_loaded_later_carries_the_times_it_happened_and_still_verifies(lab):
     import datetime
 
