@@ -51,14 +51,11 @@ def existing_identifiers(batch: Batch) -> Callable[[str, list[str]], set[str]]:
     """
 
     def existing(field_name: str, values: list[str]) -> set[str]:
-        by_key: dict[str, list[str]] = {}
-        for value in values:
-            if value:
-                by_key.setdefault(identifier_key(value), []).append(value)
-        found: set[str] = set()
-        for key in _known(batch, field_name, list(by_key)):
-            found.update(by_key[key])
-        return found
+        values = [value for value in values if value]
+        known = _known(batch, field_name, list(set(map(identifier_key, values))))
+        if not known:  # the usual answer: the file's identifiers are new to Rehome
+            return set()
+        return {value for value in values if identifier_key(value) in known}
 
     return existing
 
@@ -381,12 +378,11 @@ def store(batch: Batch, manifest: Manifest, items: Iterable) -> int:
     Manifest.objects.filter(batch=batch, status=ManifestStatus.COMMITTED).exclude(
         pk=manifest.pk
     ).update(status=ManifestStatus.DISCARDED)
-    batch_id, manifest_id = batch.pk, manifest.pk
+    batch_id = batch.pk
     # A generator: the rows go to the database as they are made, not held all at once.
     rows = (
         (
             batch_id,
-            manifest_id,
             item.row,
             item.serial_number or "",
             item.asset_tag or "",
@@ -407,7 +403,6 @@ def store(batch: Batch, manifest: Manifest, items: Iterable) -> int:
     )
     columns = [
         "batch_id",
-        "manifest_id",
         "row",
         "serial_number",
         "asset_tag",

@@ -371,8 +371,10 @@ class Manifest(models.Model):
 class ManifestItem(models.Model):
     """One device a batch's manifest says is coming; receipt links it to the device registered."""
 
-    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="items")
-    manifest = models.ForeignKey(Manifest, on_delete=models.CASCADE, related_name="items")
+    # No index of its own: (batch, asset_tag_key) below leads with it. Which upload the items
+    # came from needs no column: a batch's items are always its committed manifest's (`store`
+    # replaces them whole), and a key to check on every row of every import costs time.
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="items", db_index=False)
     row = models.PositiveIntegerField(help_text="Its row in the donor's file.")
     serial_number = models.CharField(max_length=80, blank=True)
     asset_tag = models.CharField(max_length=80, blank=True)
@@ -387,7 +389,7 @@ class ManifestItem(models.Model):
     screen_inches = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
     notes = models.CharField(max_length=1000, blank=True)
     # Identifiers as compared: upper case without spaces, for matching scans and duplicates.
-    serial_key = models.CharField(max_length=80, blank=True, db_index=True)
+    serial_key = models.CharField(max_length=80, blank=True)
     asset_tag_key = models.CharField(max_length=80, blank=True)
     device = models.OneToOneField(
         "devices.Device",
@@ -399,8 +401,11 @@ class ManifestItem(models.Model):
 
     class Meta:
         ordering = ["batch", "row"]
+        # Declared here rather than with db_index, which on PostgreSQL adds a second index for
+        # LIKE queries that nothing makes: each index costs every row of every import.
         indexes = [
             models.Index(fields=["batch", "asset_tag_key"]),
+            models.Index(fields=["serial_key"], name="manifestitem_serial_key"),
             models.Index(fields=["imei"]),
         ]
 

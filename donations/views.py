@@ -507,7 +507,8 @@ def manifest_detail(request, reference: str, pk: int):
             initial={"default_type": manifest.default_type},
         )
     errors = report.get("errors", [])
-    items = manifest.items.order_by("row")[:20] if manifest.status == "committed" else []
+    # A batch's items are its committed manifest's.
+    items = batch.items.order_by("row")[:20] if manifest.status == "committed" else []
     context = {
         "batch": batch,
         "manifest": manifest,
