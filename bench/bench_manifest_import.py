@@ -23,13 +23,13 @@ import csv
 import gc
 import io
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from bench import _custody
+from lib.manifest._perf import peak_mb
 
 TARGET_SECONDS = 5.0
 TARGET_RATIO = 3.0
@@ -69,17 +69,6 @@ def _reset_peak() -> bool:
         return True
     except OSError:
         return False
-
-
-def _peak_mb() -> float:
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def worker(vendor: str) -> None:
@@ -165,7 +154,7 @@ def worker(vendor: str) -> None:
             gc.collect()
             seconds, result = _custody.best_of(1, import_once, content, name)
             best = min(best, seconds)
-        peak = _peak_mb()
+        peak = peak_mb()
         stored = ManifestItem.objects.filter(batch=batch).count()
         clear()  # the pieces are timed from where the import starts: no items in the batch
         read_s, _ = _custody.best_of(repeat, read_only, content, name)

@@ -260,10 +260,10 @@ class _EventRows(custody_chain.RowSource):
         Several parts only for a large ledger, and only outside any transaction (other
         connections could not see its uncommitted rows). On PostgreSQL every part (even a lone
         one, outside a transaction) reads one snapshot, exported from a transaction held open
-        meanwhile, on connections of its own, so it can stream its events. On SQLite the process must
-        hold no lock when it forks (SQLite keeps its lock bookkeeping per process, and a fork
-        copies it), so each part reads in a read transaction of its own: each device's chain
-        is read whole in one of them, which is all its verification needs.
+        meanwhile, on connections of its own, so it can stream its events. On SQLite the
+        process must hold no lock when it forks (SQLite keeps its lock bookkeeping per process,
+        and a fork copies it), so each part reads in a read transaction of its own: each
+        device's chain is read whole in one of them, which is all its verification needs.
         """
         vendor = connection.vendor
         bounds = []
@@ -363,7 +363,7 @@ class _EventRows(custody_chain.RowSource):
         stack.callback(device_raw.close)
         devices = device_raw.cursor(name="rehome_verify_custody_devices")
         devices.execute(devices_sql, params)
-        walk = custody_chain.DeviceWalk(_rows(devices, 10_000), str)
+        walk = custody_chain.DeviceWalk(_rows(devices, 10_000), _uid_text("postgresql"))
         # A plain cursor (Django's connections make client-side binding ones, which cannot
         # receive binary rows).
         events = psycopg.Cursor(raw)

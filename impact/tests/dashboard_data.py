@@ -7,6 +7,21 @@ from html.parser import HTMLParser
 from devices.services import recycling_record
 
 
+def recycle_desktop(lab, personas, *, weight_kg: Decimal):
+    """A desktop received and recycled, its media destroyed."""
+    desktop = lab.device(state="received", device_type="desktop")
+    recycling_record(
+        desktop,
+        actor=personas.technician,
+        organisation=personas.itad_org,
+        recycler="Midlands WEEE Ltd",
+        reference="WTN-1",
+        weight_kg=weight_kg,
+        media_destroyed=True,
+    )
+    return desktop
+
+
 def build_known(lab, rehome, refer, personas):
     """Five devices rehomed to five people (two in Birmingham, two in Coventry, one in Walsall;
     one of each category but desktop), an erased tablet waiting, a desktop recycled, a pledged
@@ -17,16 +32,7 @@ def build_known(lab, rehome, refer, personas):
     rehome("Coventry", device_type="tablet")
     rehome("Walsall", device_type="smartphone")
     lab.device(state="erased", device_type="tablet")
-    desktop = lab.device(state="received", device_type="desktop")
-    recycling_record(
-        desktop,
-        actor=personas.technician,
-        organisation=personas.itad_org,
-        recycler="Midlands WEEE Ltd",
-        reference="WTN-1",
-        weight_kg=Decimal("7.1"),
-        media_destroyed=True,
-    )
+    recycle_desktop(lab, personas, weight_kg=Decimal("7.1"))
     lab.device(device_type="smartphone")
     refer(area="Sandwell")
     return personas

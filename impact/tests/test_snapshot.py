@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from devices.services import recycling_record
 from impact import reports, services
 from impact.models import MethodFrozen, MethodVersion, PublishedReport
+from impact.tests.dashboard_data import recycle_desktop
 from referrals import services as referrals
 from referrals.models import Confidence, StillUsing
 
@@ -40,16 +40,7 @@ def figures(lab, rehome, refer, personas, areas):
     handed = [rehome("Birmingham")[0] for _ in range(6)]
     rehome("Coventry", device_type="tablet")
     rehome("Coventry", device_type="tablet")
-    desktop = lab.device(state="received", device_type="desktop")
-    recycling_record(
-        desktop,
-        actor=personas.technician,
-        organisation=personas.itad_org,
-        recycler="Midlands WEEE Ltd",
-        reference="WTN-1",
-        weight_kg=Decimal("9.5"),
-        media_destroyed=True,
-    )
+    recycle_desktop(lab, personas, weight_kg=Decimal("9.5"))
     refer(area="Birmingham", reference=SECRET_REFERENCE, notes=SECRET_NOTE)
     for referral in handed[:5]:
         referrals.follow_up_record(

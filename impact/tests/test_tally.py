@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from devices.services import recycling_record
 from impact import tally
 from impact.models import Grain, Tally
 from impact.selectors import Period, Scope, grouped, report
+from impact.tests.dashboard_data import recycle_desktop
 from lib import impact
 from referrals import services as referrals
 from referrals.models import Confidence, StillUsing
@@ -28,16 +28,7 @@ def known(lab, rehome, refer, personas, areas):
     rehome("Coventry", screen_inches=Decimal("17.3"), social_tariff=False)
     rehome("Coventry", device_type="tablet")
     lab.device(state="erased", device_type="tablet")
-    desktop = lab.device(state="received", device_type="desktop")
-    recycling_record(
-        desktop,
-        actor=personas.technician,
-        organisation=personas.itad_org,
-        recycler="Midlands WEEE Ltd",
-        reference="WTN-1",
-        weight_kg=Decimal("7.1"),
-        media_destroyed=True,
-    )
+    recycle_desktop(lab, personas, weight_kg=Decimal("7.1"))
     lab.device(device_type="smartphone")
     refer(area="Sandwell")
     referrals.follow_up_record(

@@ -28,10 +28,10 @@ def measure(path: str, kind: str) -> None:
         assert result.ok, result.errors[:3]
         del result
     print(f"  {kind:4} {len(data) / 1e6:5.1f} MB  {best:5.2f} s", end="")
-    print(f" ({'ok' if best <= TARGETS[kind] else 'SLOW'})  peak {_peak_mb():4.0f} MB")
+    print(f" ({'ok' if best <= TARGETS[kind] else 'SLOW'})  peak {peak_mb():4.0f} MB")
 
 
-def _peak_mb() -> float:
+def peak_mb() -> float:
     """This process's peak resident memory. ru_maxrss would include the parent's, inherited
     across fork and exec; /proc's high-water mark starts afresh with the program."""
     try:
