@@ -262,15 +262,16 @@ def lab(personas, areas) -> Lab:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked postgres_only (row locks, concurrency) run in `make test-pg`; on SQLite they
-    are deselected, not skipped, so the SQLite run reports nothing it did not try."""
+    """Tests marked postgres_only (row locks, concurrency) run in `make test-pg`, and those marked
+    sqlite_only (a SQLite database file) in `make test`; elsewhere they are deselected, not
+    skipped, so neither run reports anything it did not try."""
     from django.conf import settings
 
-    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        return
+    postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    other = "sqlite_only" if postgres else "postgres_only"
     selected, deselected = [], []
     for item in items:
-        (deselected if item.get_closest_marker("postgres_only") else selected).append(item)
+        (deselected if item.get_closest_marker(other) else selected).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected

@@ -2,6 +2,8 @@
 
 import io
 import json
+import os
+import sqlite3
 
 import pytest
 from django.core.management import call_command
@@ -308,6 +310,90 @@ def test_in_two_processes_the_checkpoint_root_and_chain_ends_are_checked(lab, sp
     problem = _verify().problems[0]
     assert (problem["device"], problem["seq"]) == (str(last.uid), len(events))
     assert "deleted from its end" in problem["message"]
+
+
+@pytest.fixture
+def on_a_file(monkeypatch, tmp_path):
+    """Copies the test database (in memory) to a file, as a deployment's SQLite database is,
+    for connections opened from then on; this process's own connection stays where it is."""
+
+    def copy():
+        path = tmp_path / f"copy-{len(list(tmp_path.iterdir()))}.sqlite3"
+        connection.ensure_connection()
+        target = sqlite3.connect(path)
+        try:
+            connection.connection.backup(target)
+        finally:
+            target.close()
+        monkeypatch.setitem(connection.settings_dict, "NAME", str(path))
+        return path
+
+    return copy
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_a_part_with_a_connection_of_its_own_reads_a_database_file_through_apsw(history, on_a_file):
+    """What APSW hands over is what the sqlite3 module hands over, and checks out the same."""
+    first, second = history
+    with ledger.iter_event_rows().parts(1) as parts, parts[0].read() as (batches, walk):
+        expected_rows = [tuple(row) for batch in batches for row in batch]
+        expected_devices = [walk.find(device.pk) for device in (first, second)]
+
+    on_a_file()
+    part = ledger._EventRows(batch_size=1000)
+    part.pid = None  # as in a forked process: it reads with a connection of its own
+    with part.read() as (batches, walk):
+        rows = [tuple(row) for batch in batches for row in batch]
+        devices = [walk.find(device.pk) for device in (first, second)]
+        through_apsw = isinstance(batches, list) and ledger._is_apsw(batches[0].connection)
+    assert through_apsw
+    assert rows == expected_rows
+    assert len(rows) == 6
+    assert all(isinstance(value, bytes) for value in rows[0][2:])
+    assert devices == expected_devices
+    assert devices[0][0] == str(first.uid)
+
+    with part.read() as (batches, walk):
+        report = custody_chain.verify_text_rows(batches, walk)
+    assert (report.intact, report.events, report.devices) == (True, 6, 2)
+    assert report.heads[str(second.uid)] == (3, Device.objects.get(pk=second.pk).ledger_head)
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_in_two_processes_a_database_file_is_read_through_apsw(
+    lab, split_in_two, on_a_file, monkeypatch
+):
+    """Each part's process reads the file with APSW; none fails over to this process."""
+    parent = os.getpid()
+    check = custody_chain._verify_part
+
+    def in_a_child_through_apsw(part, *arguments):
+        assert os.getpid() != parent, "a part was checked here: its own process failed"
+        raw = part._connect()
+        try:
+            assert ledger._is_apsw(raw)
+        finally:
+            raw.close()
+        return check(part, *arguments)
+
+    monkeypatch.setattr(custody_chain, "_verify_part", in_a_child_through_apsw)
+    devices = [lab.device() for _ in range(6)]
+    ledger.checkpoint_create()
+    on_a_file()
+    result = _verify()
+    assert result.intact, result.problems
+    assert (result.events, result.devices, result.checkpoints) == (6, 6, 1)
+
+    # A row edited in the second part: caught there, and named with its row id.
+    last = devices[-1]
+    event = _events(last)[0]
+    _sql("UPDATE custody_custodyevent SET payload = '{}' WHERE id = %s", [event.pk])
+    on_a_file()
+    problem = _verify().problems[0]
+    assert (problem["device"], problem["seq"], problem["event_id"]) == (str(last.uid), 1, event.pk)
+    assert "edited" in problem["message"]
 
 
 def test_history_loaded_later_carries_the_times_it_happened_and_still_verifies(lab):
