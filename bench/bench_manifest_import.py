@@ -32,7 +32,7 @@ from pathlib import Path
 import python_calamine
 
 from bench import _custody
-from lib.manifest._perf import peak_mb
+from lib.manifest._perf import peak_mb, reset_peak
 
 TARGET_SECONDS = 5.0
 TARGET_RATIO = 3.0
@@ -62,16 +62,6 @@ def generate(folder: str) -> None:
     headers, rows = samples.generate_rows(count, seed=2026, flavour="snipe-it")
     Path(folder, "assets.csv").write_bytes(samples.to_csv_bytes(headers, rows))
     Path(folder, "assets.xlsx").write_bytes(samples.to_xlsx_bytes(headers, rows))
-
-
-def _reset_peak() -> bool:
-    """Start the process's memory high-water mark afresh (Linux 4.0 and later)."""
-    try:
-        with open("/proc/self/clear_refs", "w") as clear:
-            clear.write("5")
-        return True
-    except OSError:
-        return False
 
 
 def worker(vendor: str) -> None:
@@ -132,6 +122,7 @@ def worker(vendor: str) -> None:
         next(rows)
         baseline(rows)
 
+    inserting = "COPY" if vendor == "postgresql" else "executemany"
     base_s = float("inf")
     results = {}
     xlsx_base_s = float("inf")
@@ -144,7 +135,7 @@ def worker(vendor: str) -> None:
     for label, (content, name) in files.items():
         best = float("inf")
         gc.collect()
-        resets = _reset_peak() and resets
+        resets = reset_peak() and resets
         for _ in range(repeat):
             clear()
             gc.collect()
@@ -157,10 +148,7 @@ def worker(vendor: str) -> None:
         parse_s, _ = _custody.best_of(repeat, parse_only, content, name)
         results[label] = (best, read_s, parse_s, stored, result, peak)
 
-    print(
-        f"   baseline: csv module + {'COPY' if vendor == 'postgresql' else 'executemany'}"
-        f" of the same CSV rows: {base_s:.2f} s"
-    )
+    print(f"   baseline: csv module + {inserting} of the same CSV rows: {base_s:.2f} s")
     for label, (best, read_s, parse_s, stored, result, peak) in results.items():
         ratio = best / base_s
         store_s = max(0.0, best - parse_s)
@@ -181,7 +169,7 @@ def worker(vendor: str) -> None:
         if label == "XLSX":
             print(
                 f"     for comparison, the same XLSX read by python-calamine alone (none of the "
-                f"checks before it) + {'COPY' if vendor == 'postgresql' else 'executemany'}: "
+                f"checks before it) + {inserting}: "
                 f"{xlsx_base_s:.2f} s, {best / xlsx_base_s:.2f}x"
             )
         if result.errors:

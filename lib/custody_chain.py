@@ -429,9 +429,7 @@ def _verify_part(part: RowPart, keep_heads: bool, as_leaves: bool) -> ChainRepor
         report = verify_text_rows(batches, devices, keep_heads=keep_heads or as_leaves)
     if as_leaves:
         if report.first_break is None:
-            report.leaves = sorted(
-                (uid, leaf_hash(uid, seq, head)) for uid, (seq, head) in report.heads.items()
-            )
+            report.leaves = head_leaves(report.heads)
         report.heads = None
     return report
 
@@ -542,8 +540,13 @@ def merkle_root(leaves: Iterable[bytes]) -> str:
     return level[0].hex()
 
 
+def head_leaves(heads: dict[str, tuple[int, str]]) -> list[tuple[str, bytes]]:
+    """(device uid, Merkle leaf) for each chain head, in uid order: the order of the tree."""
+    return [(uid, leaf_hash(uid, seq, head)) for uid, (seq, head) in sorted(heads.items())]
+
+
 def heads_root(heads: dict[str, tuple[int, str]]) -> str:
-    return merkle_root(leaf_hash(uid, seq, h) for uid, (seq, h) in sorted(heads.items()))
+    return merkle_root(leaf for _, leaf in head_leaves(heads))
 
 
 def checkpoint_hash(
