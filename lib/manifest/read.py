@@ -13,13 +13,12 @@ numbers count every line a spreadsheet would show, blank ones included.
 """
 
 import codecs
-import contextlib
 import csv
-import gc
 import io
 from collections.abc import Iterator
 from itertools import chain, islice
 
+from lib.gc_pause import paused_gc
 from lib.manifest import messages
 from lib.manifest.headers import header_score
 from lib.manifest.model import Limits, ManifestError, Problem, Table, column_letter
@@ -42,20 +41,6 @@ REFUSED_BY_START = (
     (b"%PDF", messages.OTHER_FORMAT.format(what="a PDF document")),
     (b"{\\rtf", messages.OTHER_FORMAT.format(what="a rich-text document")),
 )
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Run without the cyclic garbage collector, which otherwise walks every row list built so
-    far, again and again, while a large file is read (a third of the time). Rows hold only
-    strings, so they make no cycles to collect."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def read_table(data: bytes, filename: str = "", limits: Limits = DEFAULT_LIMITS) -> Table:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable
 from operator import itemgetter
 
+from lib.gc_pause import paused_gc
 from lib.manifest import messages, values
 from lib.manifest.headers import (
     apply_overrides,
@@ -30,7 +31,7 @@ from lib.manifest.model import (
     Result,
     Table,
 )
-from lib.manifest.read import DEFAULT_LIMITS, paused_gc, read_table
+from lib.manifest.read import DEFAULT_LIMITS, read_table
 
 Existing = Callable[[str, list[str]], Iterable[str]]
 
