@@ -10,6 +10,7 @@ discarded.
 """
 
 import hashlib
+import json
 import re
 from collections.abc import Callable, Iterable
 
@@ -29,7 +30,6 @@ from .services import identifier_key
 LIMITS = manifest_lib.Limits()
 # Files up to this size are checked while the donor waits; larger ones in the background.
 INLINE_BYTES = 512 * 1024
-_CHUNK = 5_000
 _MAPPABLE = set(manifest_lib.FIELDS)
 
 
@@ -83,25 +83,22 @@ def _known(batch: Batch, field_name: str, keys: list[str]) -> set[str]:
         devices += " AND donor_id = %s"
         items += " AND batch_id IN (SELECT id FROM donations_batch WHERE donor_id = %s)"
         params.append(batch.donor_id)
+    bound, condition = _any_of(keys)
     found: set[str] = set()
     with connection.cursor() as cursor:
-        for bound, condition in _in_chunks(keys):
-            cursor.execute(devices.format(keys=condition), [*bound, *params])
-            found.update(row[0] for row in cursor.fetchall())
-            cursor.execute(items.format(keys=condition), [*bound, *params])
+        for query in (devices, items):
+            cursor.execute(query.format(keys=condition), [bound, *params])
             found.update(row[0] for row in cursor.fetchall())
     return found & set(keys)
 
 
-def _in_chunks(keys: list[str]):
-    """(parameters, SQL condition) pairs covering `keys`: one array on PostgreSQL; on SQLite,
-    lists within its limit on bound variables."""
+def _any_of(keys: list[str]) -> tuple[object, str]:
+    """(parameter, SQL condition) for "is one of `keys`", the keys in one parameter: an array on
+    PostgreSQL, a JSON array read by json_each on SQLite. (On SQLite, 100,000 keys bound one by
+    one, in lists within its limit on bound variables, took three times as long.)"""
     if connection.vendor == "postgresql":
-        yield [keys], "IN (SELECT unnest(%s::text[]))"
-        return
-    for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start : start + _CHUNK]
-        yield chunk, "IN (" + ", ".join(["%s"] * len(chunk)) + ")"
+        return keys, "IN (SELECT unnest(%s::text[]))"
+    return json.dumps(keys, ensure_ascii=False), "IN (SELECT value FROM json_each(%s))"
 
 
 # ---------------------------------------------------------------------------------------------

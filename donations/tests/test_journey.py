@@ -437,3 +437,36 @@ def test_identifiers_rehome_already_holds_are_reported_however_they_are_written(
     assert all("already" in e.message for e in result.errors)
     assert result.as_dict()["duplicates_existing"] == 3
     assert not ManifestItem.objects.filter(batch=batch).exists()
+
+
+def test_identifiers_with_quotes_backslashes_and_accents_are_found_when_known(
+    donation, personas, areas
+):
+    """The file's keys go to the database in one parameter (a JSON array on SQLite, an array on
+    PostgreSQL): characters JSON escapes, and letters beyond ASCII, must arrive unchanged."""
+    from donations.models import Batch
+
+    _, batch = donation
+    earlier = Batch.objects.create(
+        region=personas.region, reference="B-2025-0007", donor=personas.donor_org, area=batch.area
+    )
+    known = ['QU"OTE-1', "BACK\\SLASH-2", "ÉCOLE-3", "日本-4", "SLASH/5", "EMOJI-😀-6"]
+    rows = "".join(
+        f'MM-{n},"{serial.replace(chr(34), chr(34) * 2)}",Laptops\r\n'
+        for n, serial in enumerate(known)
+    )
+    _import(earlier, ("Asset Tag,Serial,Category\r\n" + rows).encode())
+    # The same serials again, with thousands of new ones around them.
+    fresh = [f"NEW-{n:05d}" for n in range(6_000)]
+    again = [*fresh[:3_000], *known, *fresh[3_000:]]
+    lines = "".join(
+        f'X-{n},"{serial.replace(chr(34), chr(34) * 2)}",Laptops\r\n'
+        for n, serial in enumerate(again)
+    )
+    result, _, manifest = manifests.import_file(
+        batch, ("Asset Tag,Serial,Category\r\n" + lines).encode(), "assets.csv"
+    )
+    assert manifest is None
+    flagged = sorted(e.row for e in result.errors)
+    assert flagged == [3_002 + n for n in range(len(known))]
+    assert all(e.column == "Serial" and "already" in e.message for e in result.errors)

@@ -50,6 +50,7 @@ _LOCAL_HEADER = struct.Struct("<4s22xHH")
 # them elsewhere. Such sheets get the slow, exact scan.
 _CELL_WITHOUT_POSITION = re.compile(rb'<c(?! r=")(?=[\s>/])')
 _PREFIXED_CELL_WITHOUT_POSITION = re.compile(rb'<[\w.-]+:c(?! r=")(?=[\s>/])')
+_PREFIXED_CELL_OR_FORMULA = re.compile(rb":[cf]")
 _TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?(row|c|f)(?=[\s>/])([^>]*)>")
 _POSITION = re.compile(rb"(?:^|\s)r\s*=\s*[\"']([A-Za-z]*)(\d*)")
 _STANDARD_POSITION = re.compile(rb' r="([A-Za-z]*)(\d*)"')
@@ -292,11 +293,14 @@ def _scan(
             reach.add(
                 _row_index(digits) if digits else -1, _column_index(letters) if letters else -1
             )
+        # Cheap tests first: one regex for the rare ":c" or ":f" of a prefixed tag, and a
+        # memchr for "f", which a sheet of shared strings holds only in formulas.
+        prefixed = _PREFIXED_CELL_OR_FORMULA.search(chunk) is not None
         if _CELL_WITHOUT_POSITION.search(chunk) or (
-            b":c" in chunk and _PREFIXED_CELL_WITHOUT_POSITION.search(chunk)
+            prefixed and _PREFIXED_CELL_WITHOUT_POSITION.search(chunk)
         ):
             exact = True
-        elif not exact and (b"<f" in chunk or b":f" in chunk):
+        elif not exact and (prefixed or (b"f" in chunk and b"<f" in chunk)):
             _follow(chunk, _Reach(), [0, 0], formulas)
     rows = max(reach.row + 1, 10 ** (row_digits - 1) - 1)
     columns = max(reach.column + 1, _most_columns_with(column_letters - 1))

@@ -142,6 +142,23 @@ def test_formula_cells_are_problems_with_their_row_and_column():
     assert table.rows == [["ABC", "2024"], ["DEF", "2024"]]
 
 
+def test_formula_cells_written_with_a_namespace_prefix_are_problems_too():
+    def text(ref: str, value: str) -> str:
+        return f'<x:c r="{ref}" t="inlineStr"><x:is><x:t>{value}</x:t></x:is></x:c>'
+
+    body = (
+        f'<x:sheetData xmlns:x="{MAIN}">'
+        f'<x:row r="1">{text("A1", "Serial")}{text("B1", "Year")}</x:row>'
+        f'<x:row r="2">{text("A2", "ABC")}<x:c r="B2"><x:f>YEAR(TODAY())</x:f><x:v>2024</x:v>'
+        "</x:c></x:row></x:sheetData>"
+    )
+
+    table = read(workbook(body))
+
+    assert table.rows == [["ABC", "2024"]]
+    assert [(p.row, p.column, p.message) for p in table.problems] == [(2, "Year", m.FORMULA)]
+
+
 def test_cells_written_without_positions_are_placed_as_excel_would():
     body = (
         "<sheetData><row>"
