@@ -3,16 +3,17 @@
 A workbook is a zip of XML parts, and a hostile one can claim anything. Before calamine parses
 a byte, `read_workbook`:
 
-1. names what the zip really is when it is not an .xlsx (.ods, .numbers, .xlsb, Word…);
-2. refuses a zip with too many parts, encrypted parts or unusual compression, parts whose
-   declared sizes add up to more than the limit, and large parts compressed more than
-   `max_xlsx_ratio`-fold (the shape of a zip bomb);
-3. inflates every part with zlib, never past its declared size, to prove the declarations true
-   (a zip can lie, and calamine would believe it);
-4. streams the chosen sheet's XML to find how far its cells reach, because calamine allocates a
-   dense grid from the first cell to the last: two cells at A1 and XFD1048576 would ask for 17
-   billion cells. It refuses sheets past the row, column or cell limits, and notes every formula
-   cell (an `<f>` element) by row and column.
+1. refuses a zip with too many parts, two parts of one name, encrypted parts or unusual
+   compression, parts whose declared sizes add up to more than the limit, and large parts
+   compressed more than `max_xlsx_ratio`-fold (the shape of a zip bomb);
+2. names what the zip really is when it is not an .xlsx (.ods, .numbers, .xlsb, Word…);
+3. inflates every part once with zlib, never past its declared size, to prove the declarations
+   true (a zip can lie, and calamine would believe it);
+4. meanwhile streams each worksheet's XML, as it inflates, to find how far its cells reach,
+   because calamine allocates a dense grid from the first cell to the last: two cells at A1 and
+   XFD1048576 would ask for 17 billion cells. It refuses the chosen sheet when it reaches past
+   the row, column or cell limits, and notes every formula cell (an `<f>` element) by row and
+   column.
 
 The sheet read is the first visible worksheet with data, else the first hidden one with data.
 """
@@ -24,7 +25,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
@@ -77,18 +78,32 @@ def read_workbook(data: bytes, limits: Limits, header_slack: int) -> Sheet | Non
     """
     archive = _open(data)
     names = set(archive.namelist())
-    _check_parts(data, archive, limits)
+    _check_declarations(archive, names, limits)
     _refuse_other_formats(archive, names)
     sheets = [(name, path) for name, path in _worksheets(archive) if path in names]
+    scans = _inflate_and_scan(
+        data, archive, {path for _, path in sheets}, limits, limits.max_rows + 1 + header_slack
+    )
     if not sheets:
         return None
     workbook = _calamine(python_calamine.CalamineWorkbook.from_object, io.BytesIO(data))
     for name, path in sheets:
-        formulas = _scan(archive, path, name, limits, limits.max_rows + 1 + header_slack)
+        scanned = scans[path]
+        if scanned.too_large:
+            raise ManifestError(
+                messages.SHEET_TOO_LARGE.format(
+                    sheet=name,
+                    row=scanned.row + 1,
+                    column=column_letter(max(scanned.column, 0)),
+                    max_rows=limits.max_rows,
+                    max_columns=limits.max_columns,
+                    max_cells=limits.max_cells,
+                )
+            )
         sheet = _calamine(workbook.get_sheet_by_name, name)
         if sheet.start is None:
             continue
-        return Sheet(name, _records(sheet), sheet.start[1], formulas)
+        return Sheet(name, _records(sheet), sheet.start[1], scanned.formulas)
     return None
 
 
@@ -113,10 +128,15 @@ def _refuse_other_formats(archive: zipfile.ZipFile, names: set[str]) -> None:
         raise ManifestError(messages.OTHER_FORMAT.format(what="a zip archive, not a workbook"))
 
 
-def _check_parts(data: bytes, archive: zipfile.ZipFile, limits: Limits) -> None:
+def _check_declarations(archive: zipfile.ZipFile, names: set[str], limits: Limits) -> None:
+    """What the zip says of its parts, before any is inflated."""
     parts = archive.infolist()
     if len(parts) > limits.max_xlsx_members:
         raise ManifestError(messages.XLSX_UNUSUAL.format(detail=f"it has {len(parts):,} parts"))
+    if len(names) != len(parts):
+        # Readers disagree on which of two same-named parts counts: the one checked might not
+        # be the one parsed.
+        raise ManifestError(messages.XLSX_UNUSUAL.format(detail="two of its parts share a name"))
     if sum(part.file_size for part in parts) > limits.max_xlsx_uncompressed_bytes:
         raise ManifestError(
             messages.XLSX_EXPANDS.format(limit=_megabytes(limits.max_xlsx_uncompressed_bytes))
@@ -132,17 +152,32 @@ def _check_parts(data: bytes, archive: zipfile.ZipFile, limits: Limits) -> None:
             raise ManifestError(
                 messages.XLSX_RATIO.format(member=part.filename, ratio=limits.max_xlsx_ratio)
             )
+
+
+def _inflate_and_scan(
+    data: bytes, archive: zipfile.ZipFile, sheets: set[str], limits: Limits, max_row: int
+) -> dict[str, "_Scanned"]:
+    """Inflate every part once, proving its declared size; scan each worksheet as it inflates."""
     view = memoryview(data)
-    for part in parts:
-        _inflate_exactly(view, part)
+    scans = {}
+    for part in archive.infolist():
+        pieces = _inflated(view, part)
+        if part.filename in sheets:
+            scans[part.filename] = _scan(
+                _row_aligned(pieces), archive, part.filename, limits, max_row
+            )
+        for _ in pieces:  # all of it, whatever the scan read
+            pass
+    return scans
 
 
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):,.0f} MB"
 
 
-def _inflate_exactly(view: memoryview, part: zipfile.ZipInfo) -> None:
-    """Prove that `part` inflates to exactly its declared size, holding one chunk at a time."""
+def _inflated(view: memoryview, part: zipfile.ZipInfo) -> Iterator[bytes | memoryview]:
+    """`part`'s bytes in pieces of at most CHUNK, never inflating past its declared size;
+    ManifestError when it does not come to exactly that size."""
     start = part.header_offset
     header = bytes(view[start : start + _LOCAL_HEADER.size])
     if len(header) < _LOCAL_HEADER.size:
@@ -157,6 +192,8 @@ def _inflate_exactly(view: memoryview, part: zipfile.ZipInfo) -> None:
     if part.compress_type == zipfile.ZIP_STORED:
         if part.compress_size != part.file_size:
             raise _damaged("its parts are not the sizes they declare")
+        for offset in range(0, len(raw), CHUNK):
+            yield raw[offset : offset + CHUNK]
         return
     inflater = zlib.decompressobj(-15)
     produced = 0
@@ -164,10 +201,12 @@ def _inflate_exactly(view: memoryview, part: zipfile.ZipInfo) -> None:
         for offset in range(0, len(raw), CHUNK):
             pending: bytes | memoryview = raw[offset : offset + CHUNK]
             while pending and not inflater.eof:
-                produced += len(inflater.decompress(pending, CHUNK))
+                piece = inflater.decompress(pending, CHUNK)
+                produced += len(piece)
                 if produced > part.file_size:
                     raise _damaged("its parts are not the sizes they declare")
                 pending = inflater.unconsumed_tail
+                yield piece
             if inflater.eof:
                 break
     except zlib.error as error:
@@ -238,23 +277,33 @@ def _most_columns_with(letters: int) -> int:
     return sum(26**size for size in range(1, letters + 1))
 
 
-def _chunks(archive: zipfile.ZipFile, path: str) -> Iterator[bytes]:
-    """The part's XML in pieces that end after a row tag, so no cell straddles two pieces."""
+def _row_aligned(pieces: Iterable[bytes | memoryview]) -> Iterator[bytes]:
+    """The XML in chunks that end after a row tag, so no cell straddles two chunks."""
     carry = b""
-    try:
-        with archive.open(path) as stream:
-            while block := stream.read(CHUNK):
-                carry += block
-                cut = carry.rfind(b"row>")
-                if cut < 0 and len(carry) < MAX_CARRY:
-                    continue
-                cut = len(carry) if cut < 0 else cut + 4
-                yield carry[:cut]
-                carry = carry[cut:]
-    except (zipfile.BadZipFile, zlib.error, EOFError) as error:
-        raise _damaged(f"{path} is corrupt") from error
+    for piece in pieces:
+        carry += piece
+        cut = carry.rfind(b"row>")
+        if cut < 0 and len(carry) < MAX_CARRY:
+            continue
+        cut = len(carry) if cut < 0 else cut + 4
+        yield carry[:cut]
+        carry = carry[cut:]
     if carry:
         yield carry
+
+
+def _chunks(archive: zipfile.ZipFile, path: str) -> Iterator[bytes]:
+    """The part at `path` read again, row-aligned (for the exact scan)."""
+
+    def pieces() -> Iterator[bytes]:
+        with archive.open(path) as stream:
+            while block := stream.read(CHUNK):
+                yield block
+
+    try:
+        yield from _row_aligned(pieces())
+    except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+        raise _damaged(f"{path} is corrupt") from error
 
 
 @dataclass
@@ -269,15 +318,27 @@ class _Reach:
         self.column = max(self.column, column)
 
 
+@dataclass
+class _Scanned:
+    """What a worksheet's scan found: its formula cells (row number, column), how far its cells
+    reach (0-based), and whether that is past the limits."""
+
+    formulas: list[tuple[int, int]]
+    row: int
+    column: int
+    too_large: bool
+
+
 def _scan(
-    archive: zipfile.ZipFile, path: str, name: str, limits: Limits, max_row: int
-) -> list[tuple[int, int]]:
-    """Formula cells of the sheet at `path`; ManifestError when its cells reach too far.
+    chunks: Iterable[bytes], archive: zipfile.ZipFile, path: str, limits: Limits, max_row: int
+) -> _Scanned:
+    """Formula cells of the worksheet whose row-aligned `chunks` are given (it is at `path`),
+    and how far its cells reach.
 
     The fast pass relies on every cell tag starting `<c r="`, as Excel, LibreOffice, Google
     Sheets and the common libraries write them; it then only has to look at the rare references
     long enough to be out of bounds. A sheet written any other way gets the exact pass, which
-    follows rows and cells as calamine does.
+    reads the part again and follows rows and cells as calamine does.
     """
     row_digits = len(str(max_row))
     column_letters = len(column_letter(limits.max_columns - 1))
@@ -287,7 +348,7 @@ def _scan(
     reach = _Reach()
     formulas: list[tuple[int, int]] = []
     exact = False
-    for chunk in _chunks(archive, path):
+    for chunk in chunks:
         for letters, digits, more_letters, more_digits in far.findall(chunk):
             letters, digits = letters or more_letters, digits or more_digits
             reach.add(
@@ -319,22 +380,12 @@ def _scan(
             if exact:
                 _follow(chunk, reach, position, formulas)
         rows, columns = reach.row + 1, reach.column + 1
-    if (
+    too_large = (
         reach.row + 1 > max_row
         or reach.column + 1 > limits.max_columns
-        or (rows * columns > limits.max_cells)
-    ):
-        raise ManifestError(
-            messages.SHEET_TOO_LARGE.format(
-                sheet=name,
-                row=reach.row + 1,
-                column=column_letter(max(reach.column, 0)),
-                max_rows=limits.max_rows,
-                max_columns=limits.max_columns,
-                max_cells=limits.max_cells,
-            )
-        )
-    return formulas
+        or rows * columns > limits.max_cells
+    )
+    return _Scanned(formulas, reach.row, reach.column, too_large)
 
 
 def _follow(

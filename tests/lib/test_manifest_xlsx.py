@@ -214,6 +214,15 @@ def test_far_cells_are_found_however_the_xml_spells_them(far_cell):
     assert "row 300,000" in refused(workbook(body))
 
 
+def test_a_sheet_past_the_limits_is_refused_only_when_it_is_the_one_read():
+    far = rows(cell("A1", "Serial"), '<c r="A300000"><v>1</v></c>')
+
+    assert read(workbook(SIMPLE, far)).rows == [["ABC123", "Dell"]]
+    assert refused(workbook("<sheetData/>", far)).startswith(
+        "Sheet 'Sheet2' has cells as far as row 300,000"
+    )
+
+
 def test_a_row_of_cells_without_positions_cannot_widen_the_sheet_past_the_limit():
     body = rows(cell("A1", "Serial"), "<c><v>1</v></c>" * 250)
 
@@ -280,6 +289,20 @@ def test_unusual_compression_is_refused():
 def test_too_many_parts_are_refused():
     assert refused(workbook(SIMPLE), max_xlsx_members=3) == m.XLSX_UNUSUAL.format(
         detail="it has 5 parts"
+    )
+
+
+def test_two_parts_of_one_name_are_refused():
+    # Which of the two a reader takes is its own choice: the one checked might not be parsed.
+    buffer = io.BytesIO(workbook(SIMPLE))
+    with (
+        pytest.warns(UserWarning, match="Duplicate name"),
+        zipfile.ZipFile(buffer, "a") as archive,
+    ):
+        archive.writestr("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{MAIN}"/>')
+
+    assert refused(buffer.getvalue()) == m.XLSX_UNUSUAL.format(
+        detail="two of its parts share a name"
     )
 
 
