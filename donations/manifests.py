@@ -92,13 +92,16 @@ def _known(batch: Batch, field_name: str, keys: list[str]) -> set[str]:
     return found & set(keys)
 
 
-def _any_of(keys: list[str]) -> tuple[object, str]:
-    """(parameter, SQL condition) for "is one of `keys`", the keys in one parameter: an array on
-    PostgreSQL, a JSON array read by json_each on SQLite. (On SQLite, 100,000 keys bound one by
-    one, in lists within its limit on bound variables, took three times as long.)"""
+def _any_of(keys: list[str]) -> tuple[str, str]:
+    """(parameter, SQL condition) for "is one of `keys`": the keys go as one JSON array, which
+    the database reads into rows. For 100,000 keys this took a tenth of the time of an array
+    parameter on PostgreSQL (which psycopg adapts key by key) and a third of the time of lists
+    within SQLite's limit on bound variables."""
     if connection.vendor == "postgresql":
-        return keys, "IN (SELECT unnest(%s::text[]))"
-    return json.dumps(keys, ensure_ascii=False), "IN (SELECT value FROM json_each(%s))"
+        condition = "IN (SELECT json_array_elements_text(%s::json))"
+    else:
+        condition = "IN (SELECT value FROM json_each(%s))"
+    return json.dumps(keys, ensure_ascii=False), condition
 
 
 # ---------------------------------------------------------------------------------------------

@@ -470,3 +470,32 @@ def test_identifiers_with_quotes_backslashes_and_accents_are_found_when_known(
     flagged = sorted(e.row for e in result.errors)
     assert flagged == [3_002 + n for n in range(len(known))]
     assert all(e.column == "Serial" and "already" in e.message for e in result.errors)
+
+
+def test_a_nul_character_in_a_workbook_cell_is_reported_not_a_crash(donation, personas):
+    """Excel writes a NUL as "_x0000_" (as xlsxwriter does here); PostgreSQL stores one neither
+    in text nor in JSON, so the reader takes it out and the cell is an error the donor can fix."""
+    from lib.manifest import messages
+    from lib.manifest.samples import to_xlsx_bytes
+
+    _, batch = donation
+    workbook = to_xlsx_bytes(
+        ["Asset Tag", "Serial", "Category"],
+        [["MM-1", "AB\x00C", "Laptops"], ["MM-2", "DEF-2", "Laptops"]],
+    )
+
+    result, _, manifest = manifests.import_file(batch, workbook, "assets.xlsx")
+    upload = manifests.manifest_upload(
+        batch, filename="assets.xlsx", content=workbook, actor=personas.donor
+    )
+
+    assert manifest is None
+    assert [(e.row, e.column, e.message) for e in result.errors] == [
+        (2, "Serial", messages.NUL_CHARACTER)
+    ]
+    assert not ManifestItem.objects.filter(batch=batch).exists()
+    upload.refresh_from_db()
+    assert upload.status == "checked"
+    assert upload.report["errors"] == [
+        {"row": 2, "column": "Serial", "message": messages.NUL_CHARACTER}
+    ]

@@ -78,6 +78,10 @@ FORMULA_SOMEWHERE = (
 )
 
 # One cell
+NUL_CHARACTER = (
+    "This cell holds a NUL character (an invisible character with code 0), which cannot be "
+    "stored. Type the value again in the file, then upload again."
+)
 FORMULA = (
     "This cell is a formula. Copy the column and paste it back as values only (Paste Special → "
     "Values), then upload again."

@@ -78,7 +78,12 @@ def _xlsx_table(data: bytes, limits: Limits) -> Table:
     if sheet is None:
         return Table([], [], format="xlsx")
     table = _table(
-        sheet.records, limits, format="xlsx", sheet=sheet.name, first_column=sheet.first_column
+        sheet.records,
+        limits,
+        may_hold_nul=sheet.may_hold_nul,
+        format="xlsx",
+        sheet=sheet.name,
+        first_column=sheet.first_column,
     )
     present = set(table.row_numbers)
     for row, column in sheet.formulas:
@@ -106,7 +111,15 @@ def _csv_table(data: bytes, limits: Limits) -> Table:
             newline="",
         )
         records = _csv_records(text, delimiter)
-        return _table(records, limits, format="csv", encoding=encoding, delimiter=delimiter)
+        # Other encodings hold no NUL: a file with a NUL byte is refused as not text.
+        return _table(
+            records,
+            limits,
+            may_hold_nul=codec.startswith("utf-16"),
+            format="csv",
+            encoding=encoding,
+            delimiter=delimiter,
+        )
     except UnicodeDecodeError as error:
         raise ManifestError(messages.BAD_ENCODING.format(encoding=encoding.upper())) from error
 
@@ -175,8 +188,18 @@ def _csv_records(text: io.TextIOWrapper, delimiter: str) -> Iterator[tuple[int, 
 # --- Both --------------------------------------------------------------------------------------
 
 
-def _table(records: Iterator[tuple[int, list[str]]], limits: Limits, **source: object) -> Table:
-    """A Table from (row number, cells) records of non-blank rows, within the limits."""
+def _table(
+    records: Iterator[tuple[int, list[str]]],
+    limits: Limits,
+    *,
+    may_hold_nul: bool = False,
+    **source: object,
+) -> Table:
+    """A Table from (row number, cells) records of non-blank rows, within the limits.
+
+    When a cell `may_hold_nul`, every cell is looked at: a NUL character is taken out of the
+    text and its cell reported (no database stores one in text, and PostgreSQL refuses it).
+    """
     head = list(islice(records, HEADER_SEARCH_ROWS))
     if not head:
         return Table([], [], **source)
@@ -217,13 +240,25 @@ def _table(records: Iterator[tuple[int, list[str]]], limits: Limits, **source: o
     for cells in rows:
         if len(cells) < width:
             cells.extend([""] * (width - len(cells)))
+    if may_hold_nul:
+        header = [text.replace("\x00", "") for text in header]
     table = Table(header, rows, numbers, header_row=header_row, **source)
+    if may_hold_nul:
+        _take_out_nul(table)
     if chosen:
         first = head[0][0]
         above = messages.ROWS_ABOVE_HEADER if first < header_row - 1 else messages.ROW_ABOVE_HEADER
         message = above.format(first=first, last=header_row - 1, header=header_row)
         table.warnings.append(Problem(None, None, message))
     return table
+
+
+def _take_out_nul(table: Table) -> None:
+    for number, cells in zip(table.row_numbers, table.rows, strict=True):
+        for index, text in enumerate(cells):
+            if "\x00" in text:
+                cells[index] = text.replace("\x00", "")
+                table.problems.append(Problem(number, table.headers[index], messages.NUL_CHARACTER))
 
 
 def _without_trailing_blanks(cells: list[str], keep: int) -> list[str]:

@@ -68,6 +68,8 @@ class Sheet:
     records: Iterator[tuple[int, list[str]]]
     first_column: int
     formulas: list[tuple[int, int]]
+    # Whether any cell may hold a NUL character (a raw NUL or Excel's "_x0000_" escape in a part).
+    may_hold_nul: bool = False
 
 
 def read_workbook(data: bytes, limits: Limits, header_slack: int) -> Sheet | None:
@@ -81,7 +83,7 @@ def read_workbook(data: bytes, limits: Limits, header_slack: int) -> Sheet | Non
     _check_declarations(archive, names, limits)
     _refuse_other_formats(archive, names)
     sheets = [(name, path) for name, path in _worksheets(archive) if path in names]
-    scans = _inflate_and_scan(
+    scans, may_hold_nul = _inflate_and_scan(
         data, archive, {path for _, path in sheets}, limits, limits.max_rows + 1 + header_slack
     )
     if not sheets:
@@ -103,7 +105,7 @@ def read_workbook(data: bytes, limits: Limits, header_slack: int) -> Sheet | Non
         sheet = _calamine(workbook.get_sheet_by_name, name)
         if sheet.start is None:
             continue
-        return Sheet(name, _records(sheet), sheet.start[1], scanned.formulas)
+        return Sheet(name, _records(sheet), sheet.start[1], scanned.formulas, may_hold_nul)
     return None
 
 
@@ -156,19 +158,44 @@ def _check_declarations(archive: zipfile.ZipFile, names: set[str], limits: Limit
 
 def _inflate_and_scan(
     data: bytes, archive: zipfile.ZipFile, sheets: set[str], limits: Limits, max_row: int
-) -> dict[str, "_Scanned"]:
-    """Inflate every part once, proving its declared size; scan each worksheet as it inflates."""
+) -> tuple[dict[str, "_Scanned"], bool]:
+    """Inflate every part once, proving its declared size; scan each worksheet as it inflates.
+
+    Also says whether any part holds a NUL character, raw or as Excel's `_x0000_` escape (which
+    calamine decodes): a cell holding one could not be stored in PostgreSQL.
+    """
     view = memoryview(data)
     scans = {}
+    nul = _NulWatch()
     for part in archive.infolist():
-        pieces = _inflated(view, part)
+        pieces = map(nul.see, _inflated(view, part))
         if part.filename in sheets:
             scans[part.filename] = _scan(
                 _row_aligned(pieces), archive, part.filename, limits, max_row
             )
         for _ in pieces:  # all of it, whatever the scan read
             pass
-    return scans
+        nul.tail = b""
+    return scans, nul.found
+
+
+class _NulWatch:
+    """Looks for a NUL character in pieces of a part, including an escape split between two."""
+
+    ESCAPE = b"_x0000_"
+
+    def __init__(self) -> None:
+        self.found = False
+        self.tail = b""
+
+    def see(self, piece: bytes | memoryview) -> bytes | memoryview:
+        if not self.found:
+            if type(piece) is not bytes:
+                piece = bytes(piece)
+            edge = self.tail + piece[: len(self.ESCAPE) - 1]
+            self.found = b"\x00" in piece or self.ESCAPE in piece or self.ESCAPE in edge
+            self.tail = piece[-(len(self.ESCAPE) - 1) :]
+        return piece
 
 
 def _megabytes(size: int) -> str:

@@ -219,3 +219,19 @@ def test_formats_rehome_does_not_read_are_refused_by_name(data, filename, messag
 def test_old_excel_is_refused_naming_the_formats_accepted():
     assert ".xlsx" in m.OLD_EXCEL
     assert "CSV" in m.OLD_EXCEL
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le"])
+def test_a_nul_character_in_a_utf16_cell_is_taken_out_and_reported(codec):
+    # Enough plain text that a file without a byte order mark is still taken for UTF-16.
+    plain = "".join(f"SER-{n:04d},Lenovo\r\n" for n in range(20))
+    text = "Serial,Make\r\nAB\x00C,Dell\r\nDEF,\x00\r\n" + plain
+
+    table = read_table(text.encode(codec), "devices.csv")
+
+    assert table.rows[:2] == [["ABC", "Dell"], ["DEF", ""]]
+    assert len(table.rows) == 22
+    assert [(p.row, p.column, p.message) for p in table.problems] == [
+        (2, "Serial", m.NUL_CHARACTER),
+        (3, "Make", m.NUL_CHARACTER),
+    ]

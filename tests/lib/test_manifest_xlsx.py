@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from lib.manifest import Limits, ManifestError, Table, read_table
+from lib.manifest import Limits, ManifestError, Table, read_table, xlsx
 from lib.manifest import messages as m
 from lib.manifest.samples import to_xlsx_bytes
 
@@ -157,6 +157,43 @@ def test_formula_cells_written_with_a_namespace_prefix_are_problems_too():
 
     assert table.rows == [["ABC", "2024"]]
     assert [(p.row, p.column, p.message) for p in table.problems] == [(2, "Year", m.FORMULA)]
+
+
+def test_a_nul_character_in_a_cell_is_taken_out_and_reported():
+    # Excel writes a NUL as "_x0000_" and calamine decodes it; PostgreSQL cannot store it.
+    body = rows(
+        cell("A1", "Serial") + cell("B1", "Make_x0000_"),
+        cell("A2", "AB_x0000_C") + cell("B2", "Dell"),
+        cell("A3", "DEF") + cell("B3", "HP"),
+    )
+
+    table = read(workbook(body))
+
+    assert table.headers == ["Serial", "Make"]
+    assert table.rows == [["ABC", "Dell"], ["DEF", "HP"]]
+    assert [(p.row, p.column, p.message) for p in table.problems] == [
+        (2, "Serial", m.NUL_CHARACTER)
+    ]
+
+
+@pytest.mark.parametrize("cut", range(1, 7))
+def test_a_nul_escape_split_between_two_inflated_pieces_is_seen(cut):
+    watch = xlsx._NulWatch()
+    escape = b"AB_x0000_C"
+    for piece in (b"<v>" + escape[: 2 + cut], escape[2 + cut :] + b"</v>"):
+        watch.see(piece)
+
+    assert watch.found
+
+
+def test_a_workbook_without_nul_characters_is_not_searched_cell_by_cell():
+    watch = xlsx._NulWatch()
+    for piece in (b"<v>AB_x000", b"1_C</v>", b"_x0000"):
+        watch.see(piece)
+    watch.tail = b""  # a new part
+    watch.see(b"_</v>")
+
+    assert not watch.found
 
 
 def test_cells_written_without_positions_are_placed_as_excel_would():
