@@ -499,3 +499,81 @@ def test_a_nul_character_in_a_workbook_cell_is_reported_not_a_crash(donation, pe
     assert upload.report["errors"] == [
         {"row": 2, "column": "Serial", "message": messages.NUL_CHARACTER}
     ]
+
+
+# A donor's whole estate: 100,000 devices, the last rows the ones that go wrong.
+ESTATE_ROWS = 100_000
+
+
+@pytest.fixture(scope="module")
+def estate():
+    from lib.manifest import samples
+
+    return samples.generate_rows(ESTATE_ROWS, seed=11, flavour="snipe-it")
+
+
+def _committed_items(batch):
+    return sorted(ManifestItem.objects.filter(batch=batch).values_list("row", "serial_number"))
+
+
+def test_an_error_at_row_99999_of_100000_stores_nothing(donation, estate):
+    from lib.manifest import messages, samples
+
+    _, batch = donation
+    _import(batch)  # the batch's manifest so far, which must survive
+    before = _committed_items(batch)
+    headers, rows = estate
+    serial = headers.index("Serial")
+    rows = [list(row) for row in rows]
+    rows[99_997][serial] = rows[0][serial]  # spreadsheet row 99,999 repeats row 2's serial
+
+    result, _, manifest = manifests.import_file(
+        batch, samples.to_csv_bytes(headers, rows), "estate.csv"
+    )
+
+    assert manifest is None
+    assert [(e.row, e.column) for e in result.errors] == [(99_999, "Serial")]
+    assert result.errors[0].message == messages.DUPLICATE.format(
+        label="Serial number", value=rows[0][serial].upper(), row=2
+    )
+    assert _committed_items(batch) == before
+
+
+def test_a_database_failure_at_row_99999_of_100000_leaves_nothing_behind(
+    donation, estate, monkeypatch
+):
+    """The items go to the database as they are made (executemany on SQLite, COPY on
+    PostgreSQL): 99,997 are written when row 99,999 fails, and all of them must go."""
+    from django.db import DatabaseError
+
+    from donations.models import Manifest
+    from lib.manifest import samples
+
+    _, batch = donation
+    _import(batch)
+    before = _committed_items(batch)
+    manifests_before = list(Manifest.objects.filter(batch=batch).values_list("pk", "status"))
+    insert = manifests._insert
+    written = []
+
+    def failing_at_row_99999(table, columns, rows):
+        def until_the_failure():
+            for row in rows:
+                if row[1] == 99_999:  # (batch, row, …): the spreadsheet row
+                    raise DatabaseError("could not extend file: No space left on device")
+                written.append(row[1])
+                yield row
+
+        return insert(table, columns, until_the_failure())
+
+    monkeypatch.setattr(manifests, "_insert", failing_at_row_99999)
+    content = samples.to_csv_bytes(*estate)
+
+    with pytest.raises(DatabaseError, match="No space left"):
+        manifests.import_file(batch, content, "estate.csv")
+
+    assert len(written) == 99_997  # rows 2 to 99,998 went to the database first
+    assert _committed_items(batch) == before
+    assert list(Manifest.objects.filter(batch=batch).values_list("pk", "status")) == (
+        manifests_before
+    )
