@@ -30,12 +30,19 @@ from .services import identifier_key
 LIMITS = manifest_lib.Limits()
 # Files up to this size are checked while the donor waits; larger ones in the background.
 INLINE_BYTES = 512 * 1024
+# What ColumnMapping.header holds.
+HEADER_KEY_CHARS = 200
 _MAPPABLE = set(manifest_lib.FIELDS)
 
 
 def header_key(header: str) -> str:
-    """A header as remembered: lower case letters and digits only."""
-    return re.sub(r"[^a-z0-9]+", "", header.casefold())
+    """A header as remembered: lower case letters and digits only, at most HEADER_KEY_CHARS (a
+    longer one keeps its start and a digest of the whole, so two long headers stay apart)."""
+    key = re.sub(r"[^a-z0-9]+", "", header.casefold())
+    if len(key) > HEADER_KEY_CHARS:
+        digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+        key = key[: HEADER_KEY_CHARS - len(digest)] + digest
+    return key
 
 
 # ---------------------------------------------------------------------------------------------

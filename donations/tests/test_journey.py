@@ -577,3 +577,53 @@ def test_a_database_failure_at_row_99999_of_100000_leaves_nothing_behind(
     assert list(Manifest.objects.filter(batch=batch).values_list("pk", "status")) == (
         manifests_before
     )
+
+
+def test_what_the_database_columns_hold_bounds_what_the_import_accepts():
+    """Validation's limits are the columns' own, so a value that passes is one the database
+    stores (PostgreSQL refuses a longer one with an error, not a cut)."""
+    from devices.models import Device
+    from donations.models import ColumnMapping
+    from lib.manifest import FIELD_MAX_CHARS, values
+
+    for field, most in FIELD_MAX_CHARS.items():
+        assert ManifestItem._meta.get_field(field).max_length == most
+        if field != "notes":
+            assert Device._meta.get_field(field).max_length == most
+    for field in ("serial_number", "asset_tag", "serial_key", "asset_tag_key"):
+        assert ManifestItem._meta.get_field(field).max_length >= values.MAX_IDENTIFIER
+    assert ColumnMapping._meta.get_field("header").max_length == manifests.HEADER_KEY_CHARS
+
+
+def test_a_model_too_long_to_store_is_an_error_and_a_long_header_can_be_mapped(donation, personas):
+    from donations.models import ColumnMapping, ManifestStatus
+
+    _, batch = donation
+    long_header = "Where the device was last seen by the facilities team " * 6  # 330 characters
+    other_long = long_header + "(second site)"
+    content = (
+        f'Serial,Category,Model,"{long_header}","{other_long}"\r\n'
+        f"A-1,Laptops,{'X' * 121},Birmingham,Coventry\r\n"
+        "A-2,Laptops,ThinkPad T480,Dudley,Walsall\r\n"
+    ).encode()
+
+    result, _, manifest = manifests.import_file(batch, content, "assets.csv")
+
+    assert manifest is None
+    assert [(e.row, e.column) for e in result.errors] == [(2, "Model")]
+
+    upload = manifests.manifest_upload(
+        batch, filename="assets.csv", content=content, actor=personas.donor
+    )
+    manifests.manifest_remap(
+        upload,
+        overrides={long_header.strip(): "notes", other_long.strip(): None},
+        default_type="",
+        actor=personas.donor,
+    )
+    upload.refresh_from_db()
+    assert upload.status == ManifestStatus.CHECKED
+    remembered = dict(ColumnMapping.objects.values_list("header", "field"))
+    assert sorted(remembered.values()) == ["", "notes"]
+    assert all(len(key) <= manifests.HEADER_KEY_CHARS for key in remembered)
+    assert manifests.remembered_mapping(batch)[manifests.header_key(long_header)] == "notes"

@@ -11,6 +11,7 @@ from lib.manifest.headers import apply_overrides, detect_format, recognise
 from lib.manifest.model import (
     DEVICE_TYPES,
     FIELD_LABELS,
+    FIELD_MAX_CHARS,
     FIELDS,
     IDENTIFIERS,
     Item,
@@ -28,6 +29,7 @@ __all__ = [
     "DEVICE_TYPES",
     "FIELDS",
     "FIELD_LABELS",
+    "FIELD_MAX_CHARS",
     "IDENTIFIERS",
     "Item",
     "Limits",

@@ -39,6 +39,10 @@ FIELD_LABELS: dict[str, str] = {
     "notes": "Notes",
 }
 
+# The most characters each text field keeps once normalised (what the app's columns hold); a
+# longer value is an error on its row. Identifiers have their own, shorter limit (values.py).
+FIELD_MAX_CHARS: dict[str, int] = {"make": 80, "model": 120, "cpu": 120, "notes": 1000}
+
 IDENTIFIERS: tuple[str, ...] = ("serial_number", "imei", "asset_tag")
 
 DEVICE_TYPES: tuple[str, ...] = ("laptop", "desktop", "tablet", "smartphone", "other")

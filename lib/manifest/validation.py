@@ -23,6 +23,7 @@ from lib.manifest.headers import (
 from lib.manifest.model import (
     DEVICE_TYPES,
     FIELD_LABELS,
+    FIELD_MAX_CHARS,
     FIELDS,
     IDENTIFIERS,
     Item,
@@ -219,6 +220,7 @@ class _Check:
     ) -> list:
         """Each cell of one column normalised; problems recorded against their rows."""
         limit = self.limits.max_cell_chars
+        keeps = FIELD_MAX_CHARS.get(field)  # what the field holds once normalised
         blank_words, blank_starts = values.BLANK_WORDS, _BLANK_STARTS
         cache: dict[str, object] = {}
         bad: dict[str, str] = {}
@@ -243,6 +245,9 @@ class _Check:
             except values.Invalid as invalid:
                 cache[text] = None
                 bad[text] = invalid.message
+            if keeps is not None and cache[text] is not None and len(cache[text]) > keeps:
+                cache[text] = None
+                bad[text] = messages.TOO_LONG.format(limit=keeps)
         if bad or noted or formula_like:
             for index, text in enumerate(raw):
                 if text in bad:

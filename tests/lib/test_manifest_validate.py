@@ -366,3 +366,23 @@ def test_validate_works_on_a_table_built_by_hand():
 
     assert [item.row for item in result.items] == [2, 4]
     assert problems(result.errors) == [(4, "Type", m.NO_TYPE)]
+
+
+def test_text_longer_than_its_field_keeps_is_an_error_on_its_row():
+    long_model = "EliteBook " * 13  # 130 characters
+    spaced = "ThinkPad" + " " * 150 + "T480"  # long as written, short once spaces are collapsed
+    headers = ["Serial", "Type", "Make", "Model", "Processor"]
+    rows = [
+        ["A1", "Laptop", "M" * 81, "T480", "i5"],
+        ["A2", "Laptop", "Dell", long_model, "C" * 121],
+        ["A3", "Laptop", "Lenovo", spaced, "i7"],
+    ]
+
+    result = parse(headers, rows)
+
+    assert problems(result.errors) == [
+        (2, "Make", m.TOO_LONG.format(limit=80)),
+        (3, "Model", m.TOO_LONG.format(limit=120)),
+        (3, "Processor", m.TOO_LONG.format(limit=120)),
+    ]
+    assert result.items[2].model == "ThinkPad T480"
