@@ -157,8 +157,13 @@ class MappingForm(forms.Form):
         ]
         self.headers = headers
         for index, header in enumerate(headers):
+            personal = manifest_lib.is_personal(header)
             self.fields[f"column_{index}"] = forms.ChoiceField(
-                label=header, choices=choices, required=False, initial=columns.get(header) or ""
+                label=header,
+                # A column naming people is never imported: the only answer offered.
+                choices=[("", "Not imported: it names people")] if personal else choices,
+                required=False,
+                initial="" if personal else columns.get(header) or "",
             )
 
     def overrides(self) -> dict[str, str | None]:

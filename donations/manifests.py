@@ -282,6 +282,12 @@ def manifest_remap(
     bad = [f for f in overrides.values() if f and f not in _MAPPABLE]
     if bad:
         raise ValidationError(f"Unknown field {bad[0]!r}.")
+    personal = [h for h, f in overrides.items() if f and manifest_lib.is_personal(h)]
+    if personal:
+        raise ValidationError(
+            f"The column {personal[0]!r} names people, and Rehome never imports personal data: "
+            "leave it out."
+        )
     chosen = [f for f in overrides.values() if f]
     doubled = {f for f in chosen if chosen.count(f) > 1}
     if doubled:

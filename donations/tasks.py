@@ -5,15 +5,33 @@ from django_tasks import task
 
 from .models import Manifest, ManifestStatus
 
+# What the donor's page says when a task fails for a reason of Rehome's, not the file's (the
+# worker records the error itself for whoever runs Rehome).
+CHECK_FAILED = (
+    "Rehome could not finish checking this file, through no fault of the file. Upload it "
+    "again; if this happens again, tell your coordinator."
+)
+IMPORT_FAILED = (
+    "Rehome could not finish importing this file, through no fault of the file, so nothing was "
+    "imported. Import it again; if this happens again, tell your coordinator."
+)
+
 
 @task()
 def check_manifest(manifest_id: int) -> None:
-    from .manifests import manifest_check
+    from .manifests import failed_report, manifest_check
 
     manifest = Manifest.objects.select_related("batch").filter(pk=manifest_id).first()
     if manifest is None or manifest.status != ManifestStatus.CHECKING:
         return  # discarded or replaced meanwhile
-    manifest_check(manifest)
+    try:
+        manifest_check(manifest)
+    except Exception:
+        # Not left "being checked" for ever: the page says what happened.
+        Manifest.objects.filter(pk=manifest.pk).update(
+            status=ManifestStatus.FAILED, report=failed_report(CHECK_FAILED)
+        )
+        raise
 
 
 @task()
@@ -29,9 +47,17 @@ def commit_manifest(manifest_id: int) -> None:
         commit_now(manifest, actor=manifest.committed_by)
     except ValidationError as error:
         # Receiving began meanwhile: nothing was imported; say why on the upload.
-        manifest.status = ManifestStatus.CHECKED
-        manifest.report = {
-            **manifest.report,
-            "errors": [{"row": None, "column": None, "message": m} for m in error.messages],
-        }
-        manifest.save(update_fields=["status", "report"])
+        _not_imported(manifest, error.messages)
+    except Exception:
+        # Not left "being imported" for ever: nothing was imported (the transaction rolled back).
+        _not_imported(manifest, [IMPORT_FAILED])
+        raise
+
+
+def _not_imported(manifest: Manifest, messages: list[str]) -> None:
+    manifest.status = ManifestStatus.CHECKED
+    manifest.report = {
+        **manifest.report,
+        "errors": [{"row": None, "column": None, "message": m} for m in messages],
+    }
+    manifest.save(update_fields=["status", "report"])

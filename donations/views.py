@@ -550,6 +550,12 @@ def manifest_map(request, reference: str, pk: int):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, "Columns saved and the file checked again.")
+    else:
+        problems = [
+            f"{form.fields[name].label if name in form.fields else 'The form'}: {' '.join(errors)}"
+            for name, errors in form.errors.items()
+        ]
+        messages.error(request, "Nothing was saved. " + " ".join(problems))
     return redirect("donations:manifest", batch.reference, manifest.pk)
 
 

@@ -458,3 +458,101 @@ def test_receiving_reopens_until_the_certificate_and_collections_can_be_cancelle
     services.receiving_reopen(batch, actor=personas.technician, organisation=personas.itad_org)
     batch.refresh_from_db()
     assert batch.receiving_closed_at is None
+
+
+def test_the_problems_and_reconciliation_downloads_neutralise_spreadsheet_formulas(
+    client, personas, pledged
+):
+    import csv
+
+    from donations import manifests
+
+    _, batch = pledged
+    client.force_login(personas.donor)
+    # "@S/N" is still the serial column; its name and a model would run if opened as formulas.
+    _upload(client, batch, b"@S/N,Type,Model\r\n=1+1,laptop,=2+2\r\n=1+1,laptop,x\r\n")
+    manifest = Manifest.objects.get()
+    problems = client.get(
+        reverse("donations:manifest_problems", args=[batch.reference, manifest.pk])
+    ).content.decode()
+    cells = [cell for row in csv.reader(io.StringIO(problems)) for cell in row]
+    assert "'@S/N" in cells
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
+
+    manifests.import_file(batch, b"Serial,Type,Model\r\nR-1,laptop,=HYPERLINK(1)\r\n", "m.csv")
+    report = client.get(reverse("donations:reconciliation_csv", args=[batch.reference]))
+    cells = [cell for row in csv.reader(io.StringIO(report.content.decode())) for cell in row]
+    assert "'=HYPERLINK(1)" in cells
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
+
+
+def test_a_column_naming_people_is_never_imported_whatever_is_chosen(client, personas, pledged):
+    from django.core.exceptions import ValidationError
+
+    from donations import manifests
+
+    _, batch = pledged
+    client.force_login(personas.donor)
+    content = b"Serial,Type,Primary user UPN\r\nP-1,laptop,jo.bloggs@example.org\r\n"
+    _upload(client, batch, content)
+    manifest = Manifest.objects.get()
+    page = client.get(manifest_url(manifest)).content.decode()
+    assert "Not imported: it names people" in page
+    headers = manifest.report["headers"]
+    data = {f"column_{i}": (manifest.columns.get(h) or "") for i, h in enumerate(headers)}
+    data[f"column_{headers.index('Primary user UPN')}"] = "notes"
+
+    response = client.post(
+        reverse("donations:manifest_map", args=[batch.reference, manifest.pk]), data, follow=True
+    )
+
+    assert "Nothing was saved. Primary user UPN:" in response.content.decode()
+    assert not ColumnMapping.objects.filter(field="notes").exists()
+    with pytest.raises(ValidationError, match="names people"):
+        manifests.manifest_remap(
+            manifest,
+            overrides={"Primary user UPN": "notes"},
+            default_type="",
+            actor=personas.donor,
+        )
+    # A choice remembered from before this rule, or sent by another client, is not applied.
+    ColumnMapping.objects.create(
+        donor=personas.donor_org, header=manifests.header_key("Primary user UPN"), field="notes"
+    )
+    result, _, imported = manifests.import_file(batch, content, "again.csv")
+    assert imported is not None
+    assert result.columns["Primary user UPN"] is None
+    assert list(ManifestItem.objects.values_list("notes", flat=True)) == [""]
+
+
+def test_a_background_check_or_import_that_fails_says_so_and_imports_nothing(
+    personas, pledged, monkeypatch
+):
+    from django.db import DatabaseError
+
+    from donations import manifests, tasks
+
+    _, batch = pledged
+    manifest = manifests.manifest_upload(
+        batch, filename="m.csv", content=b"Serial,Type\nT-1,laptop\n", actor=personas.donor
+    )
+    Manifest.objects.filter(pk=manifest.pk).update(status=ManifestStatus.COMMITTING)
+
+    def full_disk(*args, **kwargs):
+        raise DatabaseError("could not extend file: No space left on device")
+
+    monkeypatch.setattr(manifests, "store", full_disk)
+    with pytest.raises(DatabaseError):
+        tasks.commit_manifest.call(manifest.pk)
+    manifest.refresh_from_db()
+    assert manifest.status == ManifestStatus.CHECKED
+    assert [e["message"] for e in manifest.report["errors"]] == [tasks.IMPORT_FAILED]
+    assert not ManifestItem.objects.exists()
+
+    Manifest.objects.filter(pk=manifest.pk).update(status=ManifestStatus.CHECKING)
+    monkeypatch.setattr(manifests, "parse", full_disk)
+    with pytest.raises(DatabaseError):
+        tasks.check_manifest.call(manifest.pk)
+    manifest.refresh_from_db()
+    assert manifest.status == ManifestStatus.FAILED
+    assert [e["message"] for e in manifest.report["errors"]] == [tasks.CHECK_FAILED]

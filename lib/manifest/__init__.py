@@ -7,7 +7,7 @@ a Result with one Item per row and every problem by row and column. `parse_manif
 four. docs/manifest-import.md describes the rules for people.
 """
 
-from lib.manifest.headers import apply_overrides, detect_format, recognise
+from lib.manifest.headers import apply_overrides, detect_format, is_personal, recognise
 from lib.manifest.model import (
     DEVICE_TYPES,
     FIELD_LABELS,
@@ -40,6 +40,7 @@ __all__ = [
     "Table",
     "apply_overrides",
     "detect_format",
+    "is_personal",
     "parse_manifest",
     "read_table",
     "recognise",

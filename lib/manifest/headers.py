@@ -110,6 +110,26 @@ IGNORED = frozenset(
     }
 )
 
+# The ignored headers that name people (or devices named after them): never mapped to any field,
+# whatever the donor chooses, so no one's name, e-mail or phone number reaches Rehome.
+PERSONAL = frozenset(
+    {
+        *("devicename", "computername", "assetname", "name", "displayname", "hostname"),
+        *("managementname", "manageddevicename", "registeredowners"),
+        *("user", "username", "userid", "primaryuser", "primaryuserupn", "upn"),
+        *("primaryuseremailaddress", "primaryuserdisplayname", "userprincipalname"),
+        *("email", "emailaddress", "fullname", "checkedoutto", "assignedto", "owner"),
+        *("employee", "employeeno", "employeenumber", "phonenumber", "phone", "mobilenumber"),
+    }
+)
+assert PERSONAL <= IGNORED
+
+
+def is_personal(header: str) -> bool:
+    """Whether a column's header says it names people."""
+    return header_key(header)[0] in PERSONAL
+
+
 # Columns no field takes but validation reads to work out a device's type.
 OS_KEYS = frozenset({"os", "operatingsystem", "platform", "osplatform", "osname", "ostype"})
 MODEL_IDENTIFIER_KEY = "modelidentifier"
@@ -253,7 +273,13 @@ def apply_overrides(recognition: Recognition, overrides: dict[str, str | None]) 
         if field is not None and field not in FIELDS:
             raise ValueError(f"{field!r} is not a manifest field")
     columns = dict(recognition.columns)
-    chosen = {header: field for header, field in overrides.items() if header in columns}
+    # A column naming people stays out, even when chosen (a remembered choice, or a client
+    # other than Rehome's own form).
+    chosen = {
+        header: field
+        for header, field in overrides.items()
+        if header in columns and (field is None or not is_personal(header))
+    }
     columns.update(chosen)
     unrecognised = [header for header in recognition.unrecognised if header not in chosen]
     return Recognition(
