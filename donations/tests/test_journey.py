@@ -211,6 +211,28 @@ def test_an_accreditation_expiring_before_the_collection_blocks_the_partner(dona
     assert early.expiring
 
 
+def test_a_partner_whose_accreditation_has_lapsed_or_not_begun_cannot_be_chosen(donation, personas):
+    _, batch = donation
+    adisa = personas.itad_org.accreditations.filter(scheme="adisa")
+    adisa.update(expires_on=TODAY - datetime.timedelta(days=1))
+    with pytest.raises(ValidationError, match="expired on"):
+        services.partner_choose(
+            batch, personas.itad_org, reason="Nearest", collection_date=SOON, actor=personas.donor
+        )
+    # Renewed, but the new certificate only starts after the collection date.
+    adisa.update(
+        valid_from=SOON + datetime.timedelta(days=1), expires_on=SOON + datetime.timedelta(days=400)
+    )
+    assert not matching.assess(personas.itad_org, batch, SOON).eligible
+    with pytest.raises(ValidationError):
+        services.partner_choose(
+            batch, personas.itad_org, reason="Nearest", collection_date=SOON, actor=personas.donor
+        )
+    batch.refresh_from_db()
+    assert batch.partner is None
+    assert not PartnerChoice.objects.exists()
+
+
 def test_higher_sensitivity_needs_more_accreditations(donation, personas):
     pledge, batch = donation
     pledge.sensitivity = "high"

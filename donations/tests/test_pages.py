@@ -556,3 +556,62 @@ def test_a_background_check_or_import_that_fails_says_so_and_imports_nothing(
     manifest.refresh_from_db()
     assert manifest.status == ManifestStatus.FAILED
     assert [e["message"] for e in manifest.report["errors"]] == [tasks.CHECK_FAILED]
+
+
+def test_a_file_over_20_mb_is_refused_with_a_clear_message_on_the_page_and_over_the_api(
+    client, personas, pledged
+):
+    from donations import manifests
+
+    _, batch = pledged
+    line = b"BIG-0000000001,laptop,Dell,Latitude 5490 with a long model description\r\n"
+    content = b"Serial,Type,Make,Model\r\n" + line * (manifests.LIMITS.max_bytes // len(line) + 1)
+    assert len(content) > manifests.LIMITS.max_bytes
+    client.force_login(personas.donor)
+
+    response = _upload(client, batch, content, name="estate.csv")
+
+    page = client.get(response["Location"]).content.decode()
+    assert "The file is larger than 20 MB; split it into smaller files." in page
+    _, secret = api_token_create(membership=personas.membership(personas.donor), name="Assets")
+    upload = io.BytesIO(content)
+    upload.name = "estate.csv"
+    response = client.post(
+        reverse("api:manifest_upload", kwargs={"reference": batch.reference}),
+        {"file": upload},
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"] == "The file is larger than 20 MB; split it."
+    assert not Manifest.objects.exists()
+
+
+def test_another_donors_api_token_sees_none_of_the_batch(client, personas, pledged, other_donor):
+    _, batch = pledged
+    _, secret = api_token_create(membership=other_donor.memberships.get(), name="Theirs")
+    auth = {"Authorization": f"Bearer {secret}"}
+
+    listed = client.get(reverse("api:batch_list"), headers=auth)
+    detail = client.get(
+        reverse("api:batch_detail", kwargs={"reference": batch.reference}), headers=auth
+    )
+    upload = io.BytesIO(b"Serial,Type\nX-1,laptop\n")
+    upload.name = "x.csv"
+    posted = client.post(
+        reverse("api:manifest_upload", kwargs={"reference": batch.reference}),
+        {"file": upload},
+        headers=auth,
+    )
+
+    assert listed.status_code == 200
+    assert batch.reference not in json.dumps(listed.json())
+    assert (detail.status_code, posted.status_code) == (404, 404)
+    assert not Manifest.objects.exists()
+    mine = client.get(
+        reverse("api:batch_list"),
+        headers={
+            "Authorization": "Bearer "
+            + api_token_create(membership=personas.membership(personas.donor), name="Mine")[1]
+        },
+    )
+    assert batch.reference in json.dumps(mine.json())
