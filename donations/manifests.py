@@ -152,8 +152,17 @@ def parse(
     return table, recognition, result
 
 
+# Rows of a checked file shown, as they will be imported, before the donor imports it.
+PREVIEW_ROWS = 20
+_PREVIEW_FIELDS = ("row", "device_type", "make", "model", "serial_number", "asset_tag", "imei")
+
+
 def _report(table, recognition, result) -> dict:
     report = result.as_dict()
+    report["preview"] = [
+        {name: getattr(item, name) for name in _PREVIEW_FIELDS}
+        for item in result.items[:PREVIEW_ROWS]
+    ]
     report["unrecognised"] = list(recognition.unrecognised)
     report["ignored"] = list(getattr(recognition, "ignored", []))
     report["headers"] = list(table.headers)

@@ -508,7 +508,13 @@ def manifest_detail(request, reference: str, pk: int):
         )
     errors = report.get("errors", [])
     # A batch's items are its committed manifest's.
-    items = batch.items.order_by("row")[:20] if manifest.status == "committed" else []
+    # Before it is imported, the first rows as they will be (kept in the check's report).
+    if manifest.status == ManifestStatus.COMMITTED:
+        items = batch.items.order_by("row")[: manifests.PREVIEW_ROWS]
+    elif manifest.status == ManifestStatus.CHECKED:
+        items = report.get("preview", [])
+    else:
+        items = []
     context = {
         "batch": batch,
         "manifest": manifest,

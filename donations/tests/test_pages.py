@@ -615,3 +615,20 @@ def test_another_donors_api_token_sees_none_of_the_batch(client, personas, pledg
         },
     )
     assert batch.reference in json.dumps(mine.json())
+
+
+def test_before_importing_the_donor_sees_the_first_rows_as_they_will_be_imported(
+    client, personas, pledged
+):
+    _, batch = pledged
+    client.force_login(personas.donor)
+    rows = b"".join(b"c02 xg%d,Laptops,HEWLETT-PACKARD,EliteBook 840\r\n" % n for n in range(25))
+    response = _upload(client, batch, b"S/N,Category,Manufacturer,Model\r\n" + rows)
+
+    page = client.get(response["Location"]).content.decode()
+
+    assert "The first 20 devices as they will be imported" in page
+    assert "C02XG0" in page  # the serial as Rehome keeps it: upper case, no spaces
+    assert "HP EliteBook 840" in page
+    assert "C02XG20" not in page
+    assert not ManifestItem.objects.exists()
