@@ -348,20 +348,33 @@ def pledge_list(request):
     if status in PledgeStatus.values:
         pledges = pledges.filter(status=status)
     page = Paginator(pledges, 25).get_page(request.GET.get("page"))
-    rows = []
-    for pledge in page:
-        stage = "Pledged"
-        for batch in pledge.batches.all():
-            collections = [c for c in batch.collections.all() if c.status != "cancelled"]
-            if batch.receiving_closed_at:
-                stage = "Received"
-            elif collections:
-                stage = f"Collection {collections[0].get_status_display().lower()}"
-            elif batch.partner_id:
-                stage = "Partner chosen"
-        rows.append((pledge, stage))
+    rows = [(pledge, _pipeline_stage(list(pledge.batches.all()))) for pledge in page]
     context = {"page": page, "rows": rows, "status": status, "type_labels": TYPE_LABELS}
     return render(request, "donations/pledge_list.html", context)
+
+
+def _batch_stage(batch) -> tuple[int, str]:
+    """(how far on, what to call it) for one batch in the coordinator's pipeline."""
+    if batch.receiving_closed_at:
+        return 3, "Received"
+    collections = [c for c in batch.collections.all() if c.status != "cancelled"]
+    if collections:
+        return 2, f"Collection {collections[0].get_status_display().lower()}"
+    if batch.partner_id:
+        return 1, "Partner chosen"
+    return 0, "Pledged"
+
+
+def _pipeline_stage(batches: list) -> str:
+    """A pledge's stage: its least advanced batch's, saying how many batches are received."""
+    if not batches:
+        return "Pledged"
+    stages = [_batch_stage(batch) for batch in batches]
+    stage = min(stages)[1]
+    received = sum(1 for rank, _ in stages if rank == 3)
+    if len(batches) > 1 and 0 < received < len(batches):
+        stage += f"; {received} of {len(batches)} batches received"
+    return stage
 
 
 @role_required(Role.DONOR_CONTACT)

@@ -632,3 +632,38 @@ def test_before_importing_the_donor_sees_the_first_rows_as_they_will_be_imported
     assert "HP EliteBook 840" in page
     assert "C02XG20" not in page
     assert not ManifestItem.objects.exists()
+
+
+def test_the_coordinator_sees_every_pledge_in_the_pipeline_at_its_least_advanced_batch(
+    client, personas, pledged, other_donor
+):
+    pledge, first = pledged
+    second = services.batch_add(pledge, site="Depot, Tyseley")
+    services.partner_choose(
+        first, personas.itad_org, reason="Near", collection_date=TODAY, actor=personas.donor
+    )
+    services.partner_choose(
+        second, personas.itad_org, reason="Near", collection_date=TODAY, actor=personas.donor
+    )
+    Batch = type(first)
+    Batch.objects.filter(pk=first.pk).update(receiving_closed_at=timezone.now())
+    theirs = services.pledge_create(
+        donor=other_donor.memberships.get().organisation,
+        actor=other_donor,
+        area=pledge.area,
+        sites="Their HQ",
+        earliest_collection=TODAY,
+        counts={"tablet": 5},
+        sensitivity="standard",
+        contact_name="Their desk",
+        contact_email="their-desk@example.org",
+    )
+    client.force_login(personas.coordinator)
+
+    page = client.get(reverse("donations:pledges")).content.decode()
+
+    assert pledge.reference in page
+    assert theirs.reference in page
+    assert "Partner chosen; 1 of 2 batches received" in page
+    client.force_login(personas.donor)
+    assert theirs.reference not in client.get(reverse("donations:pledges")).content.decode()

@@ -35,6 +35,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "make": (
         *("make", "manufacturer", "brand", "mfr", "mfg", "oem", "maker"),
         *("devicemanufacturer", "systemmanufacturer", "hardwaremanufacturer"),
+        "manufacturername",  # Windows Autopilot's device list (Microsoft Managed Desktop)
     ),
     "model": (
         *("model", "modelname", "devicemodel", "systemmodel", "hardwaremodel", "productname"),
@@ -107,6 +108,9 @@ IGNORED = frozenset(
         *("compliancegraceperiodexpiration", "easactivationid", "easactivated"),
         *("lasteassynctime", "easstatus", "easreason", "azureadregistered", "devicestate"),
         *("enrollmentprofilename", "registeredowners", "available", "architecturetype"),
+        # Windows Autopilot's device list, which Microsoft Managed Desktop registers devices by
+        *("assigneduser", "windowsproductid", "hardwarehash", "grouptag", "profilestatus"),
+        *("purchaseorder", "deploymentprofile", "lastcontacted", "enrollmentstate"),
     }
 )
 
@@ -120,6 +124,7 @@ PERSONAL = frozenset(
         *("primaryuseremailaddress", "primaryuserdisplayname", "userprincipalname"),
         *("email", "emailaddress", "fullname", "checkedoutto", "assignedto", "owner"),
         *("employee", "employeeno", "employeenumber", "phonenumber", "phone", "mobilenumber"),
+        "assigneduser",
     }
 )
 assert PERSONAL <= IGNORED

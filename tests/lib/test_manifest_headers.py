@@ -163,6 +163,15 @@ def test_header_keys_ignore_case_spaces_and_punctuation():
             },
         ),
         (
+            "autopilot-devices.csv",
+            "spreadsheet",
+            {
+                "Device Serial Number": "serial_number",
+                "Manufacturer name": "make",
+                "Device model": "model",
+            },
+        ),
+        (
             "plain-spreadsheet.csv",
             "spreadsheet",
             {
@@ -189,6 +198,15 @@ def test_each_export_is_detected_and_mapped(sample, export, mapped):
     assert recognition.detected_format == export
     assert {h: f for h, f in recognition.columns.items() if f} == mapped
     assert recognition.unrecognised == []
+
+
+def test_an_autopilot_lists_assigned_user_is_a_person_and_never_imported():
+    from lib.manifest import is_personal
+
+    table = read_table((SAMPLES / "autopilot-devices.csv").read_bytes(), "autopilot-devices.csv")
+
+    assert "Assigned User" in recognise(table.headers).ignored
+    assert is_personal("Assigned User")
 
 
 def test_intunes_category_is_an_admin_grouping_not_a_device_type():
