@@ -129,9 +129,14 @@ def parse(
     *,
     overrides: dict | None = None,
     default_type: str | None = None,
+    progress: "Progress | None" = None,
 ):
     """Read, recognise and validate a file for `batch`: (result, recognition) or ManifestError."""
-    table = manifest_lib.read_table(content, filename, LIMITS)
+    table = manifest_lib.read_table(
+        content, filename, LIMITS, progress=progress.reading if progress else None
+    )
+    if progress:
+        progress.checking(len(table.rows), 0.0)
     recognition = manifest_lib.recognise(table.headers)
     chosen = {}
     remembered = remembered_mapping(batch)
@@ -148,8 +153,39 @@ def parse(
         existing=existing_identifiers(batch),
         default_type=default_type or None,
         limits=LIMITS,
+        progress=(lambda share: progress.checking(len(table.rows), share)) if progress else None,
     )
     return table, recognition, result
+
+
+class Progress:
+    """Shows a background check or import's progress on its upload's page, as it goes.
+
+    The page reads the upload's rows_done and rows_total: while the file is read, rows_total
+    is 0 and rows_done the rows read so far; while it is checked, rows_total is its rows and
+    rows_done how far the checks have come; rows_done reaching rows_total, during an import,
+    means the rows are being stored. Each is written at once, so only outside a transaction:
+    inside one (a request, or the import itself) no one else could see it.
+    """
+
+    def __init__(self, manifest: Manifest):
+        self.pk = manifest.pk
+        self.shown = (-1, -1)
+
+    def _show(self, done: int, total: int) -> None:
+        if connection.in_atomic_block or (done, total) == self.shown:
+            return
+        self.shown = (done, total)
+        Manifest.objects.filter(pk=self.pk).update(rows_done=done, rows_total=total)
+
+    def reading(self, rows: int) -> None:
+        self._show(rows, 0)
+
+    def checking(self, rows: int, share: float) -> None:
+        self._show(min(rows - 1, int(rows * share)) if rows else 0, rows)
+
+    def storing(self, rows: int) -> None:
+        self._show(rows, rows)
 
 
 # Rows of a checked file shown, as they will be imported, before the donor imports it.
@@ -236,7 +272,9 @@ def schedule_check(manifest: Manifest) -> None:
 
 def manifest_check(manifest: Manifest) -> Manifest:
     """Check the kept file and store what was found (the preview)."""
-    Manifest.objects.filter(pk=manifest.pk).update(status=ManifestStatus.CHECKING, rows_done=0)
+    Manifest.objects.filter(pk=manifest.pk).update(
+        status=ManifestStatus.CHECKING, rows_done=0, rows_total=0
+    )
     content = bytes(Manifest.objects.values_list("content", flat=True).get(pk=manifest.pk))
     try:
         table, recognition, result = parse(
@@ -245,6 +283,7 @@ def manifest_check(manifest: Manifest) -> Manifest:
             manifest.filename,
             overrides=manifest.overrides,
             default_type=manifest.default_type,
+            progress=Progress(manifest),
         )
     except manifest_lib.ManifestError as error:
         manifest.status = ManifestStatus.FAILED
@@ -357,26 +396,55 @@ def manifest_commit(manifest: Manifest, *, actor) -> Manifest:
     return manifest
 
 
-@transaction.atomic
 def commit_now(manifest: Manifest, *, actor) -> Manifest:
     """Check the file again (the platform may have learnt of its devices meanwhile) and, if it
     is still clean, replace the batch's items with it in one transaction. Otherwise nothing is
-    imported and the upload stays checked, with the problems found now."""
+    imported and the upload stays checked, with the problems found now.
+
+    Run by the worker, outside any transaction, the file is checked before the transaction
+    begins, its progress shown on the page; under the transaction's locks only what could
+    have changed meanwhile is looked at again: whether receiving began, and whether Rehome has
+    learnt of any of its identifiers (if so, the whole file is checked again there).
+    """
+    checked = None
+    if not connection.in_atomic_block:
+        progress = Progress(manifest)
+        content = bytes(Manifest.objects.values_list("content", flat=True).get(pk=manifest.pk))
+        try:
+            checked = parse(
+                manifest.batch,
+                content,
+                manifest.filename,
+                overrides=manifest.overrides,
+                default_type=manifest.default_type,
+                progress=progress,
+            )
+        except manifest_lib.ManifestError as error:
+            raise ValidationError(str(error)) from error
+        progress.storing(checked[2].rows)
+    return _commit(manifest, actor, checked)
+
+
+@transaction.atomic
+def _commit(manifest: Manifest, actor, checked: tuple | None) -> Manifest:
     manifest = (
         Manifest.objects.select_for_update(of=("self",)).select_related("batch").get(pk=manifest.pk)
     )
     batch = Batch.objects.select_for_update().get(pk=manifest.batch_id)
-    content = bytes(manifest.content)
-    try:
-        table, recognition, result = parse(
-            batch,
-            content,
-            manifest.filename,
-            overrides=manifest.overrides,
-            default_type=manifest.default_type,
-        )
-    except manifest_lib.ManifestError as error:
-        raise ValidationError(str(error)) from error
+    if checked is not None and _known_meanwhile(batch, checked[2]):
+        checked = None
+    if checked is None:
+        try:
+            checked = parse(
+                batch,
+                bytes(manifest.content),
+                manifest.filename,
+                overrides=manifest.overrides,
+                default_type=manifest.default_type,
+            )
+        except manifest_lib.ManifestError as error:
+            raise ValidationError(str(error)) from error
+    table, recognition, result = checked
     _refuse_if_receiving(batch)
     if not result.ok or not result.items:
         # Left checked, with what is wrong now; nothing imported.
@@ -393,6 +461,16 @@ def commit_now(manifest: Manifest, *, actor) -> Manifest:
     manifest.rows_done = manifest.rows_total = result.rows
     manifest.save()
     return manifest
+
+
+def _known_meanwhile(batch: Batch, result) -> bool:
+    """Whether Rehome now holds any of a checked file's identifiers."""
+    existing = existing_identifiers(batch)
+    for field in manifest_lib.IDENTIFIERS:
+        found = list({getattr(item, field) for item in result.items} - {None, ""})
+        if found and existing(field, found):
+            return True
+    return False
 
 
 def store(batch: Batch, manifest: Manifest, items: Iterable) -> int:

@@ -667,3 +667,68 @@ def test_the_coordinator_sees_every_pledge_in_the_pipeline_at_its_least_advanced
     assert "Partner chosen; 1 of 2 batches received" in page
     client.force_login(personas.donor)
     assert theirs.reference not in client.get(reverse("donations:pledges")).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_background_check_and_import_show_their_progress_as_they_go(
+    client, personas, pledged, monkeypatch
+):
+    """Outside a transaction, as the worker runs them, the check and the import write how far
+    they have come where the page reads it; the page says reading, checking or storing."""
+    from donations import manifests
+    from lib.manifest.read import PROGRESS_EVERY
+
+    _, batch = pledged
+    count = PROGRESS_EVERY * 2 + 10
+    content = b"Serial,Type,Make\r\n" + b"".join(
+        b"PR-%06d,laptop,Dell\r\n" % n for n in range(count)
+    )
+    manifest = Manifest.objects.create(
+        batch=batch, filename="estate.csv", content=content, size=len(content), sha256="x"
+    )
+    seen = []
+    show = manifests.Progress._show
+
+    def watched(self, done, total):
+        show(self, done, total)
+        stored = Manifest.objects.values_list("rows_done", "rows_total").get(pk=self.pk)
+        if stored == (done, total):  # written where another connection (the page) sees it
+            seen.append(stored)
+
+    monkeypatch.setattr(manifests.Progress, "_show", watched)
+
+    manifests.manifest_check(manifest)
+
+    reading = [done for done, total in seen if total == 0]
+    checking = [done for done, total in seen if total == count]
+    assert reading == [PROGRESS_EVERY, PROGRESS_EVERY * 2]
+    assert checking == sorted(checking)
+    assert checking
+    assert checking[-1] < count
+    manifest.refresh_from_db()
+    assert (manifest.status, manifest.rows_done, manifest.rows_total) == ("checked", count, count)
+
+    seen.clear()
+    Manifest.objects.filter(pk=manifest.pk).update(status=ManifestStatus.COMMITTING)
+    manifest.refresh_from_db()
+    manifests.commit_now(manifest, actor=personas.donor)
+
+    assert seen[-1] == (count, count)  # storing, once every row was checked
+    assert any(total == count and done < count for done, total in seen)
+    manifest.refresh_from_db()
+    assert manifest.status == ManifestStatus.COMMITTED
+    assert ManifestItem.objects.filter(batch=batch).count() == count
+
+    # What the page says at each step.
+    client.force_login(personas.donor)
+    url = manifest_url(manifest)
+    for status, done, total, says in (
+        ("checking", PROGRESS_EVERY, 0, f"Reading estate.csv…</strong> {PROGRESS_EVERY} rows"),
+        ("checking", count // 2, count, f"Checking {count} rows of estate.csv…</strong> 50% done"),
+        ("committing", count // 4, count, "before importing them…</strong> 25% done"),
+        ("committing", count, count, f"Importing {count} rows from estate.csv…"),
+    ):
+        Manifest.objects.filter(pk=manifest.pk).update(
+            status=status, rows_done=done, rows_total=total
+        )
+        assert says in client.get(url).content.decode()

@@ -15,7 +15,7 @@ numbers count every line a spreadsheet would show, blank ones included.
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import chain, islice
 
 from lib.gc_pause import paused_gc
@@ -43,13 +43,26 @@ REFUSED_BY_START = (
 )
 
 
-def read_table(data: bytes, filename: str = "", limits: Limits = DEFAULT_LIMITS) -> Table:
-    """The file's cells as text, with the header row found and blank rows dropped."""
+Progress = Callable[[int], None]
+# How often, in rows read, `read_table` tells its `progress` how many it has read.
+PROGRESS_EVERY = 10_000
+
+
+def read_table(
+    data: bytes,
+    filename: str = "",
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
+) -> Table:
+    """The file's cells as text, with the header row found and blank rows dropped.
+
+    `progress(rows)`, when given, hears how many rows have been read every PROGRESS_EVERY rows.
+    """
     with paused_gc():
-        return _read_table(data, filename, limits)
+        return _read_table(data, filename, limits, progress)
 
 
-def _read_table(data: bytes, filename: str, limits: Limits) -> Table:
+def _read_table(data: bytes, filename: str, limits: Limits, progress: Progress | None) -> Table:
     if len(data) > limits.max_bytes:
         raise ManifestError(
             messages.TOO_BIG.format(size=_size(len(data)), limit=_size(limits.max_bytes))
@@ -58,7 +71,7 @@ def _read_table(data: bytes, filename: str, limits: Limits) -> Table:
     if data.startswith(OLE_SIGNATURE):
         raise ManifestError(messages.OLD_EXCEL)
     if data.startswith(ZIP_SIGNATURES):
-        return _xlsx_table(data, limits)
+        return _xlsx_table(data, limits, progress)
     if extension in REFUSED_BY_NAME and data:
         raise ManifestError(REFUSED_BY_NAME[extension])
     if extension in ("xlsx", "xlsm") and data:
@@ -66,14 +79,14 @@ def _read_table(data: bytes, filename: str, limits: Limits) -> Table:
     for start, message in REFUSED_BY_START:
         if data.startswith(start):
             raise ManifestError(message)
-    return _csv_table(data, limits)
+    return _csv_table(data, limits, progress)
 
 
 def _size(size: int) -> str:
     return f"{size / (1024 * 1024):,.1f} MB"
 
 
-def _xlsx_table(data: bytes, limits: Limits) -> Table:
+def _xlsx_table(data: bytes, limits: Limits, progress: Progress | None) -> Table:
     sheet = read_workbook(data, limits, HEADER_SEARCH_ROWS)
     if sheet is None:
         return Table([], [], format="xlsx")
@@ -81,6 +94,7 @@ def _xlsx_table(data: bytes, limits: Limits) -> Table:
         sheet.records,
         limits,
         may_hold_nul=sheet.may_hold_nul,
+        progress=progress,
         format="xlsx",
         sheet=sheet.name,
         first_column=sheet.first_column,
@@ -99,7 +113,7 @@ def _xlsx_table(data: bytes, limits: Limits) -> Table:
 # --- CSV ---------------------------------------------------------------------------------------
 
 
-def _csv_table(data: bytes, limits: Limits) -> Table:
+def _csv_table(data: bytes, limits: Limits, progress: Progress | None) -> Table:
     encoding, codec = _encoding(data)
     try:
         sample = data[: SNIFF_CHARS * 4].decode(codec, errors="ignore")[:SNIFF_CHARS]
@@ -116,6 +130,7 @@ def _csv_table(data: bytes, limits: Limits) -> Table:
             records,
             limits,
             may_hold_nul=codec.startswith("utf-16"),
+            progress=progress,
             format="csv",
             encoding=encoding,
             delimiter=delimiter,
@@ -193,6 +208,7 @@ def _table(
     limits: Limits,
     *,
     may_hold_nul: bool = False,
+    progress: Progress | None = None,
     **source: object,
 ) -> Table:
     """A Table from (row number, cells) records of non-blank rows, within the limits.
@@ -229,6 +245,8 @@ def _table(
                 most = min(limits.max_rows, limits.max_cells // width)
         rows.append(cells)
         numbers.append(number)
+        if progress is not None and not len(rows) % PROGRESS_EVERY:
+            progress(len(rows))
         if len(rows) > most:
             if len(rows) > limits.max_rows:
                 raise ManifestError(messages.TOO_MANY_ROWS.format(limit=limits.max_rows))

@@ -89,16 +89,18 @@ def validate(
     existing: Existing | None = None,
     default_type: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    progress: Callable[[float], None] | None = None,
 ) -> Result:
     """Normalise every row of `table` by the `columns` mapping (header → field or None).
 
     `existing(field, values)` is called once per identifier field with the file's distinct
     normalised values and returns those Rehome already knows; each is an error on its rows.
     `default_type` is the device type of rows whose type is blank and cannot be worked out.
+    `progress(share)`, when given, hears the share of the work done (0 to 1) after each column.
     Raises ValueError only for a mapping or default that names no field or type.
     """
     with paused_gc():
-        return _validate(table, columns, existing, default_type, limits)
+        return _validate(table, columns, existing, default_type, limits, progress)
 
 
 def _validate(
@@ -107,6 +109,7 @@ def _validate(
     existing: Existing | None,
     default_type: str | None,
     limits: Limits,
+    progress: Callable[[float], None] | None = None,
 ) -> Result:
     default_type = default_type or None
     if default_type is not None and default_type not in DEVICE_TYPES:
@@ -134,10 +137,12 @@ def _validate(
         check.errors.append(Problem(None, None, messages.NO_IDENTIFIER_COLUMN))
 
     found: dict[str, list] = {}
-    for field, header in chosen.items():
+    for done, (field, header) in enumerate(chosen.items(), start=1):
         raw = check.raw(position[header])
         normaliser = _normaliser(field, header, export, raw)
         found[field] = check.column(field, header, raw, normaliser)
+        if progress is not None:
+            progress(done / (len(chosen) + 1))  # the last share: types and identifiers
     check.device_types(found, chosen, default_type)
     check.identifiers(found, chosen, existing)
 

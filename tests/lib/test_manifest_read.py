@@ -235,3 +235,15 @@ def test_a_nul_character_in_a_utf16_cell_is_taken_out_and_reported(codec):
         (2, "Serial", m.NUL_CHARACTER),
         (3, "Make", m.NUL_CHARACTER),
     ]
+
+
+def test_progress_hears_the_rows_read_as_reading_goes():
+    from lib.manifest.read import PROGRESS_EVERY
+
+    rows = [[f"SER-{n:06d}", "laptop"] for n in range(PROGRESS_EVERY * 2 + 5)]
+    heard = []
+
+    table = read_table(to_csv_bytes(["Serial", "Type"], rows), "big.csv", progress=heard.append)
+
+    assert heard == [PROGRESS_EVERY, PROGRESS_EVERY * 2]
+    assert len(table.rows) == len(rows)

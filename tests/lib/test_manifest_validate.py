@@ -386,3 +386,12 @@ def test_text_longer_than_its_field_keeps_is_an_error_on_its_row():
         (3, "Processor", m.TOO_LONG.format(limit=120)),
     ]
     assert result.items[2].model == "ThinkPad T480"
+
+
+def test_progress_hears_the_share_of_the_checks_done_column_by_column():
+    table = Table(["Serial", "Type", "Make"], [["A1", "laptop", "Dell"], ["A2", "tablet", "HP"]])
+    heard = []
+
+    validate(table, recognise(table.headers).columns, progress=heard.append)
+
+    assert heard == [0.25, 0.5, 0.75]
