@@ -732,3 +732,39 @@ def test_a_background_check_and_import_show_their_progress_as_they_go(
             status=status, rows_done=done, rows_total=total
         )
         assert says in client.get(url).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_identifier_imported_elsewhere_while_the_worker_checked_stops_the_import(
+    personas, pledged, monkeypatch
+):
+    """The worker checks the file before its transaction; a serial another batch imported in
+    between is found under the locks, and nothing is imported."""
+    from donations import manifests
+
+    pledge, batch = pledged
+    content = b"Serial,Type\r\nMW-1,laptop\r\nMW-2,laptop\r\n"
+    manifest = Manifest.objects.create(
+        batch=batch,
+        filename="m.csv",
+        content=content,
+        size=len(content),
+        sha256="x",
+        status=ManifestStatus.COMMITTING,
+    )
+    other = services.batch_add(pledge, site="Depot")
+    commit = manifests._commit
+
+    def another_import_first(*args):
+        manifests.import_file(other, b"Serial,Type\r\nMW-2,laptop\r\n", "other.csv")
+        return commit(*args)
+
+    monkeypatch.setattr(manifests, "_commit", another_import_first)
+
+    manifests.commit_now(manifest, actor=personas.donor)
+
+    manifest.refresh_from_db()
+    assert manifest.status == ManifestStatus.CHECKED
+    assert [(e["row"], e["column"]) for e in manifest.report["errors"]] == [(3, "Serial")]
+    assert "already known" in manifest.report["errors"][0]["message"]
+    assert not ManifestItem.objects.filter(batch=batch).exists()
