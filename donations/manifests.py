@@ -341,7 +341,8 @@ def manifest_remap(
     if doubled:
         field_name = sorted(doubled)[0]
         label = manifest_lib.FIELD_LABELS[field_name]
-        raise ValidationError(f"Two columns are mapped to {label}; choose one.")
+        named = " and ".join(repr(h) for h, f in overrides.items() if f == field_name)
+        raise ValidationError(f"The columns {named} are both mapped to {label}; choose one.")
     if default_type and default_type not in manifest_lib.DEVICE_TYPES:
         raise ValidationError({"default_type": "Choose a device type."})
     now = timezone.now()

@@ -7,6 +7,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from accounts.models import Invitation
 from devices.lifecycle import State
@@ -649,3 +651,65 @@ def test_a_model_too_long_to_store_is_an_error_and_a_long_header_can_be_mapped(d
     assert sorted(remembered.values()) == ["", "notes"]
     assert all(len(key) <= manifests.HEADER_KEY_CHARS for key in remembered)
     assert manifests.remembered_mapping(batch)[manifests.header_key(long_header)] == "notes"
+
+
+def test_mapping_two_columns_to_one_field_names_both(donation, personas):
+    _, batch = donation
+    upload = manifests.manifest_upload(
+        batch,
+        filename="m.csv",
+        content=b"Serial,Kit ID,Box\r\nA-1,K-1,B-1\r\n",
+        actor=personas.donor,
+    )
+
+    with pytest.raises(ValidationError) as caught:
+        manifests.manifest_remap(
+            upload,
+            overrides={"Kit ID": "asset_tag", "Box": "asset_tag"},
+            default_type="laptop",
+            actor=personas.donor,
+        )
+
+    assert caught.value.messages == [
+        "The columns 'Kit ID' and 'Box' are both mapped to Asset tag; choose one."
+    ]
+
+
+# Up to 130 characters: past what a make, model or processor column holds.
+_FUZZ_CELLS = st.text(
+    st.characters(exclude_characters="\x00", exclude_categories=("Cs",)), max_size=130
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    rows=st.lists(st.lists(_FUZZ_CELLS, min_size=3, max_size=3), min_size=1, max_size=8),
+    headers=st.lists(
+        st.sampled_from(["Serial", "Asset Tag", "IMEI", "Type", "Make", "Model", "RAM", "Notes"])
+        | _FUZZ_CELLS,
+        min_size=3,
+        max_size=3,
+    ),
+)
+def test_any_table_imports_or_is_refused_never_a_crash_in_the_database(donation, headers, rows):
+    """Through the app and its database, not only the library: whatever a table holds, the
+    import stores it whole or reports what is wrong."""
+    from lib.manifest import ManifestError
+    from lib.manifest.samples import to_csv_bytes
+
+    _, batch = donation
+    try:
+        result, _, manifest = manifests.import_file(batch, to_csv_bytes(headers, rows), "fuzz.csv")
+    except ManifestError as error:  # the file as a whole cannot be read: said in a sentence
+        refusal = str(error)
+        assert refusal
+        return
+    stored = ManifestItem.objects.filter(batch=batch).count()
+    if manifest is None:
+        assert result.errors or not result.items
+    else:
+        assert stored == len(result.items)
