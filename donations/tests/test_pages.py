@@ -72,6 +72,17 @@ def _upload(client, batch, content, name="assets.csv"):
     )
 
 
+def _api_upload(client, batch, content, secret, name="assets.csv"):
+    """POST a file to the batch's manifest endpoint with an API token."""
+    upload = io.BytesIO(content)
+    upload.name = name
+    return client.post(
+        reverse("api:manifest_upload", kwargs={"reference": batch.reference}),
+        {"file": upload},
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+
+
 def test_the_public_can_register_to_donate(client, personas, areas):
     response = client.get(reverse("public:donate"))
     assert reverse("donations:register") in response.content.decode()
@@ -365,12 +376,8 @@ def test_a_problem_on_the_last_of_many_rows_leaves_nothing_behind(personas, pled
 def test_an_unreadable_upload_gets_a_clear_message_over_the_api(client, personas, pledged):
     _, batch = pledged
     _, secret = api_token_create(membership=personas.membership(personas.donor), name="Assets")
-    upload = io.BytesIO(b"PK\x03\x04 not really a workbook")
-    upload.name = "assets.xlsx"
-    response = client.post(
-        reverse("api:manifest_upload", kwargs={"reference": batch.reference}),
-        {"file": upload},
-        headers={"Authorization": f"Bearer {secret}"},
+    response = _api_upload(
+        client, batch, b"PK\x03\x04 not really a workbook", secret, name="assets.xlsx"
     )
     assert response.status_code == 400
     error = response.json()["errors"][0]
@@ -574,13 +581,7 @@ def test_a_file_over_20_mb_is_refused_with_a_clear_message_on_the_page_and_over_
     page = client.get(response["Location"]).content.decode()
     assert "The file is larger than 20 MB; split it into smaller files." in page
     _, secret = api_token_create(membership=personas.membership(personas.donor), name="Assets")
-    upload = io.BytesIO(content)
-    upload.name = "estate.csv"
-    response = client.post(
-        reverse("api:manifest_upload", kwargs={"reference": batch.reference}),
-        {"file": upload},
-        headers={"Authorization": f"Bearer {secret}"},
-    )
+    response = _api_upload(client, batch, content, secret, name="estate.csv")
     assert response.status_code == 400
     assert response.json()["errors"][0]["message"] == "The file is larger than 20 MB; split it."
     assert not Manifest.objects.exists()
@@ -595,13 +596,7 @@ def test_another_donors_api_token_sees_none_of_the_batch(client, personas, pledg
     detail = client.get(
         reverse("api:batch_detail", kwargs={"reference": batch.reference}), headers=auth
     )
-    upload = io.BytesIO(b"Serial,Type\nX-1,laptop\n")
-    upload.name = "x.csv"
-    posted = client.post(
-        reverse("api:manifest_upload", kwargs={"reference": batch.reference}),
-        {"file": upload},
-        headers=auth,
-    )
+    posted = _api_upload(client, batch, b"Serial,Type\nX-1,laptop\n", secret)
 
     assert listed.status_code == 200
     assert batch.reference not in json.dumps(listed.json())
