@@ -385,7 +385,8 @@ def manifest_commit(manifest: Manifest, *, actor) -> Manifest:
         if locked.size > INLINE_BYTES:
             locked.status = ManifestStatus.COMMITTING
             locked.committed_by = actor
-            locked.save(update_fields=["status", "committed_by"])
+            locked.rows_done = locked.rows_total = 0  # the page says "reading" until it starts
+            locked.save(update_fields=["status", "committed_by", "rows_done", "rows_total"])
             from .tasks import commit_manifest
 
             pk = locked.pk
@@ -407,33 +408,46 @@ def commit_now(manifest: Manifest, *, actor) -> Manifest:
     have changed meanwhile is looked at again: whether receiving began, and whether Rehome has
     learnt of any of its identifiers (if so, the whole file is checked again there).
     """
-    checked = None
+    checked = basis = None
     if not connection.in_atomic_block:
         progress = Progress(manifest)
-        content = bytes(Manifest.objects.values_list("content", flat=True).get(pk=manifest.pk))
+        content, overrides, default_type, status = Manifest.objects.values_list(
+            "content", "overrides", "default_type", "status"
+        ).get(pk=manifest.pk)
+        basis = (status, overrides, default_type)
         try:
             checked = parse(
                 manifest.batch,
-                content,
+                bytes(content),
                 manifest.filename,
-                overrides=manifest.overrides,
-                default_type=manifest.default_type,
+                overrides=overrides,
+                default_type=default_type,
                 progress=progress,
             )
         except manifest_lib.ManifestError as error:
             raise ValidationError(str(error)) from error
         progress.storing(checked[2].rows)
-    return _commit(manifest, actor, checked)
+    return _commit(manifest, actor, checked, basis)
 
 
 @transaction.atomic
-def _commit(manifest: Manifest, actor, checked: tuple | None) -> Manifest:
+def _commit(manifest: Manifest, actor, checked: tuple | None, basis: tuple | None) -> Manifest:
     manifest = (
         Manifest.objects.select_for_update(of=("self",)).select_related("batch").get(pk=manifest.pk)
     )
+    if manifest.status not in (ManifestStatus.CHECKED, ManifestStatus.COMMITTING) or (
+        basis is not None and basis[0] != manifest.status
+    ):
+        # Discarded, replaced or imported meanwhile.
+        raise ValidationError(
+            "This upload was replaced or discarded meanwhile; nothing was imported."
+        )
     batch = Batch.objects.select_for_update().get(pk=manifest.batch_id)
-    if checked is not None and _known_meanwhile(batch, checked[2]):
-        checked = None
+    if checked is not None and (
+        basis[1:] != (manifest.overrides, manifest.default_type)
+        or _known_meanwhile(batch, checked[2])
+    ):
+        checked = None  # the columns' choices changed, or Rehome learnt of its devices: again
     if checked is None:
         try:
             checked = parse(

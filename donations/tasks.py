@@ -28,7 +28,7 @@ def check_manifest(manifest_id: int) -> None:
         manifest_check(manifest)
     except Exception:
         # Not left "being checked" for ever: the page says what happened.
-        Manifest.objects.filter(pk=manifest.pk).update(
+        Manifest.objects.filter(pk=manifest.pk, status=ManifestStatus.CHECKING).update(
             status=ManifestStatus.FAILED, report=failed_report(CHECK_FAILED)
         )
         raise
@@ -55,9 +55,12 @@ def commit_manifest(manifest_id: int) -> None:
 
 
 def _not_imported(manifest: Manifest, messages: list[str]) -> None:
-    manifest.status = ManifestStatus.CHECKED
-    manifest.report = {
-        **manifest.report,
-        "errors": [{"row": None, "column": None, "message": m} for m in messages],
-    }
-    manifest.save(update_fields=["status", "report"])
+    """Back to checked, saying why, unless it was discarded or replaced meanwhile."""
+    report = Manifest.objects.values_list("report", flat=True).get(pk=manifest.pk)
+    Manifest.objects.filter(pk=manifest.pk, status=ManifestStatus.COMMITTING).update(
+        status=ManifestStatus.CHECKED,
+        report={
+            **(report or {}),
+            "errors": [{"row": None, "column": None, "message": m} for m in messages],
+        },
+    )

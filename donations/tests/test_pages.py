@@ -763,3 +763,61 @@ def test_an_identifier_imported_elsewhere_while_the_worker_checked_stops_the_imp
     assert [(e["row"], e["column"]) for e in manifest.report["errors"]] == [(3, "Serial")]
     assert "already known" in manifest.report["errors"][0]["message"]
     assert not ManifestItem.objects.filter(batch=batch).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_discarded_while_the_worker_checked_it_is_not_imported(
+    personas, pledged, monkeypatch
+):
+    from django.core.exceptions import ValidationError
+
+    from donations import manifests
+
+    _, batch = pledged
+    content = b"Serial,Type\r\nDW-1,laptop\r\nDW-2,laptop\r\n"
+    manifest = Manifest.objects.create(
+        batch=batch,
+        filename="m.csv",
+        content=content,
+        size=len(content),
+        sha256="x",
+        status=ManifestStatus.COMMITTING,
+    )
+    commit = manifests._commit
+
+    def discarded_first(*args):
+        manifests.manifest_discard(manifest, actor=personas.donor)
+        return commit(*args)
+
+    monkeypatch.setattr(manifests, "_commit", discarded_first)
+
+    with pytest.raises(ValidationError, match="replaced or discarded meanwhile"):
+        manifests.commit_now(manifest, actor=personas.donor)
+
+    manifest.refresh_from_db()
+    assert manifest.status == ManifestStatus.DISCARDED
+    assert not ManifestItem.objects.filter(batch=batch).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_columns_remapped_while_the_file_was_checked_are_checked_again(
+    personas, pledged, monkeypatch
+):
+    from donations import manifests
+
+    _, batch = pledged
+    content = b"Serial,Type,Make\r\nRM-1,laptop,Dell\r\n"
+    manifest = manifests.manifest_upload(
+        batch, filename="m.csv", content=content, actor=personas.donor
+    )
+    commit = manifests._commit
+
+    def remapped_first(*args):
+        Manifest.objects.filter(pk=manifest.pk).update(overrides={"Make": None})
+        return commit(*args)
+
+    monkeypatch.setattr(manifests, "_commit", remapped_first)
+
+    manifests.manifest_commit(manifest, actor=personas.donor)
+
+    assert list(ManifestItem.objects.filter(batch=batch).values_list("make", flat=True)) == [""]

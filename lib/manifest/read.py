@@ -93,12 +93,13 @@ def _xlsx_table(data: bytes, limits: Limits, progress: Progress | None) -> Table
     table = _table(
         sheet.records,
         limits,
-        may_hold_nul=sheet.may_hold_nul,
         progress=progress,
         format="xlsx",
         sheet=sheet.name,
         first_column=sheet.first_column,
     )
+    if sheet.holds_nul():
+        _take_out_nul(table)
     present = set(table.row_numbers)
     for row, column in sheet.formulas:
         if row in present:
@@ -142,6 +143,8 @@ def _csv_table(data: bytes, limits: Limits, progress: Progress | None) -> Table:
 def _encoding(data: bytes) -> tuple[str, str]:
     """(name to show, codec) for the file's text, or ManifestError when it is not text."""
     if data.startswith(codecs.BOM_UTF8):
+        if b"\x00" in data:
+            raise ManifestError(messages.NOT_A_TABLE)
         return "utf-8-sig", "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", "utf-16"
@@ -272,6 +275,7 @@ def _table(
 
 
 def _take_out_nul(table: Table) -> None:
+    table.headers = [header.replace("\x00", "") for header in table.headers]
     for number, cells in zip(table.row_numbers, table.rows, strict=True):
         for index, text in enumerate(cells):
             if "\x00" in text:

@@ -19,13 +19,14 @@ The sheet read is the first visible worksheet with data, else the first hidden o
 """
 
 import datetime
+import functools
 import io
 import posixpath
 import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
@@ -68,8 +69,9 @@ class Sheet:
     records: Iterator[tuple[int, list[str]]]
     first_column: int
     formulas: list[tuple[int, int]]
-    # Whether any cell may hold a NUL character (a raw NUL or Excel's "_x0000_" escape in a part).
-    may_hold_nul: bool = False
+    # Once `records` is read: whether any cell holds a NUL character (calamine decodes Excel's
+    # "_x0000_", which XML can spell in many ways, so the cells themselves are asked).
+    holds_nul: Callable[[], bool] = lambda: False
 
 
 def read_workbook(data: bytes, limits: Limits, header_slack: int) -> Sheet | None:
@@ -81,9 +83,10 @@ def read_workbook(data: bytes, limits: Limits, header_slack: int) -> Sheet | Non
     archive = _open(data)
     names = set(archive.namelist())
     _check_declarations(archive, names, limits)
-    _refuse_other_formats(archive, names)
-    sheets = [(name, path) for name, path in _worksheets(archive) if path in names]
-    scans, may_hold_nul = _inflate_and_scan(
+    view = memoryview(data)
+    _refuse_other_formats(archive, names, view)
+    sheets = [(name, path) for name, path in _worksheets(archive, view) if path in names]
+    scans = _inflate_and_scan(
         data, archive, {path for _, path in sheets}, limits, limits.max_rows + 1 + header_slack
     )
     if not sheets:
@@ -105,7 +108,14 @@ def read_workbook(data: bytes, limits: Limits, header_slack: int) -> Sheet | Non
         sheet = _calamine(workbook.get_sheet_by_name, name)
         if sheet.start is None:
             continue
-        return Sheet(name, _records(sheet), sheet.start[1], scanned.formulas, may_hold_nul)
+        shared: dict[str, str] = {}
+        return Sheet(
+            name,
+            _records(sheet, shared),
+            sheet.start[1],
+            scanned.formulas,
+            functools.partial(_holds_nul, shared),
+        )
     return None
 
 
@@ -120,8 +130,14 @@ def _open(data: bytes) -> zipfile.ZipFile:
         raise _damaged("it is not a complete .xlsx file") from error
 
 
-def _refuse_other_formats(archive: zipfile.ZipFile, names: set[str]) -> None:
-    if "mimetype" in names and b"opendocument" in _guarded(archive.read, "mimetype")[:100]:
+def _read_part(archive: zipfile.ZipFile, view: memoryview, path: str) -> bytes:
+    """A part's bytes, inflated never past its declared size (zipfile's own read inflates a
+    part whole before cutting it to size, so a part that lies could take gigabytes)."""
+    return b"".join(_inflated(view, archive.getinfo(path)))
+
+
+def _refuse_other_formats(archive: zipfile.ZipFile, names: set[str], view: memoryview) -> None:
+    if "mimetype" in names and b"opendocument" in _read_part(archive, view, "mimetype")[:100]:
         raise ManifestError(messages.OTHER_FORMAT.format(what="an OpenDocument spreadsheet (.ods)"))
     for member, what in OTHER_ZIPS:
         if member in names:
@@ -158,44 +174,19 @@ def _check_declarations(archive: zipfile.ZipFile, names: set[str], limits: Limit
 
 def _inflate_and_scan(
     data: bytes, archive: zipfile.ZipFile, sheets: set[str], limits: Limits, max_row: int
-) -> tuple[dict[str, "_Scanned"], bool]:
-    """Inflate every part once, proving its declared size; scan each worksheet as it inflates.
-
-    Also says whether any part holds a NUL character, raw or as Excel's `_x0000_` escape (which
-    calamine decodes): a cell holding one could not be stored in PostgreSQL.
-    """
+) -> dict[str, "_Scanned"]:
+    """Inflate every part once, proving its declared size; scan each worksheet as it inflates."""
     view = memoryview(data)
     scans = {}
-    nul = _NulWatch()
     for part in archive.infolist():
-        pieces = map(nul.see, _inflated(view, part))
+        pieces = _inflated(view, part)
         if part.filename in sheets:
             scans[part.filename] = _scan(
                 _row_aligned(pieces), archive, part.filename, limits, max_row
             )
         for _ in pieces:  # all of it, whatever the scan read
             pass
-        nul.tail = b""
-    return scans, nul.found
-
-
-class _NulWatch:
-    """Looks for a NUL character in pieces of a part, including an escape split between two."""
-
-    ESCAPE = b"_x0000_"
-
-    def __init__(self) -> None:
-        self.found = False
-        self.tail = b""
-
-    def see(self, piece: bytes | memoryview) -> bytes | memoryview:
-        if not self.found:
-            if type(piece) is not bytes:
-                piece = bytes(piece)
-            edge = self.tail + piece[: len(self.ESCAPE) - 1]
-            self.found = b"\x00" in piece or self.ESCAPE in piece or self.ESCAPE in edge
-            self.tail = piece[-(len(self.ESCAPE) - 1) :]
-        return piece
+    return scans
 
 
 def _megabytes(size: int) -> str:
@@ -249,8 +240,8 @@ def _guarded(read, *arguments):
         raise _damaged("a part cannot be read") from error
 
 
-def _xml(archive: zipfile.ZipFile, path: str) -> ElementTree.Element:
-    text = _guarded(archive.read, path)
+def _xml(archive: zipfile.ZipFile, view: memoryview, path: str) -> ElementTree.Element:
+    text = _read_part(archive, view, path)
     # Office never writes a DTD; one in a workbook is there to expand entities.
     if b"<!DOCTYPE" in text or b"<!ENTITY" in text:
         raise ManifestError(messages.XLSX_UNUSUAL.format(detail="it declares XML entities"))
@@ -264,18 +255,18 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
-def _worksheets(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+def _worksheets(archive: zipfile.ZipFile, view: memoryview) -> list[tuple[str, str]]:
     """(sheet name, part path) of each worksheet: visible ones first, each in workbook order."""
     targets = {}
     if WORKBOOK_RELS in archive.namelist():
-        for rel in _xml(archive, WORKBOOK_RELS):
+        for rel in _xml(archive, view, WORKBOOK_RELS):
             target = rel.get("Target") or ""
             if _local(rel.tag) != "Relationship" or not rel.get("Type", "").endswith("/worksheet"):
                 continue
             path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
             targets[rel.get("Id")] = posixpath.normpath(path)
     sheets = []
-    for element in _xml(archive, WORKBOOK).iter():
+    for element in _xml(archive, view, WORKBOOK).iter():
         if _local(element.tag) != "sheet":
             continue
         rel_id = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
@@ -461,11 +452,15 @@ def _calamine(call, *arguments):
         raise
 
 
-def _records(sheet) -> Iterator[tuple[int, list[str]]]:
-    """(row number, cells as text) for each row with something in it."""
+def _holds_nul(shared: dict[str, str]) -> bool:
+    return "\x00" in "".join(shared)
+
+
+def _records(sheet, shared: dict[str, str]) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells as text) for each row with something in it; `shared` ends up holding
+    every distinct cell text."""
     # calamine makes a new string for every cell; sharing equal ones (makes, models, sizes
     # repeat down a column) saves a third of the memory a large sheet takes.
-    shared: dict[str, str] = {}
     share = shared.setdefault
     # iter_rows starts at the sheet's first row and at the first column with data.
     for index, values in enumerate(sheet.iter_rows()):

@@ -247,3 +247,12 @@ def test_progress_hears_the_rows_read_as_reading_goes():
 
     assert heard == [PROGRESS_EVERY, PROGRESS_EVERY * 2]
     assert len(table.rows) == len(rows)
+
+
+def test_a_utf8_file_with_a_byte_order_mark_and_a_nul_byte_is_not_a_table():
+    data = codecs.BOM_UTF8 + b"Serial,Model\r\nAB1,T480\x00\r\n"
+
+    with pytest.raises(ManifestError) as caught:
+        read_table(data, "devices.csv")
+
+    assert str(caught.value) == m.NOT_A_TABLE
