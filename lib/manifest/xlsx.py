@@ -301,9 +301,20 @@ def _row_aligned(pieces: Iterable[bytes | memoryview]) -> Iterator[bytes]:
     for piece in pieces:
         carry += piece
         cut = carry.rfind(b"row>")
-        if cut < 0 and len(carry) < MAX_CARRY:
+        if cut >= 0:
+            cut += 4
+        elif len(carry) < MAX_CARRY:
             continue
-        cut = len(carry) if cut < 0 else cut + 4
+        else:
+            # No row ends in MAX_CARRY bytes: cut before the last tag, unless it is closed, so
+            # that no tag (nor the reference in it) is split between two chunks.
+            cut = carry.rfind(b"<")
+            if cut < 0 or carry.find(b">", cut) >= 0:
+                cut = len(carry)
+            elif cut == 0:
+                raise ManifestError(
+                    messages.XLSX_UNUSUAL.format(detail="it has a tag longer than 16 MB")
+                )
         yield carry[:cut]
         carry = carry[cut:]
     if carry:

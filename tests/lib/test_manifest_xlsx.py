@@ -276,6 +276,33 @@ def test_a_sheet_past_the_limits_is_refused_only_when_it_is_the_one_read():
     )
 
 
+def test_a_far_cell_at_the_edge_of_a_long_row_is_still_found():
+    # A row longer than the scan's 16 MB carry is cut before its last tag, never inside it:
+    # cut at the byte, the reference ' r="IV70000"' would be split and go unseen.
+    from lib.manifest.xlsx import MAX_CARRY
+
+    head = f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'
+    tail = '</t></is></c><c r="IV7'
+    sheet = (
+        head.encode()
+        + b"a" * (MAX_CARRY - len(head) - len(tail))
+        + tail.encode()
+        + b'0000"><v>1</v></c></row></sheetData></worksheet>'
+    )
+    source = zipfile.ZipFile(io.BytesIO(workbook(SIMPLE)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as copy:
+        for name in source.namelist():
+            if name == "xl/worksheets/sheet1.xml":
+                copy.writestr(name, sheet, zipfile.ZIP_STORED)
+            else:
+                copy.writestr(name, source.read(name), zipfile.ZIP_DEFLATED)
+
+    assert refused(buffer.getvalue()).startswith(
+        "Sheet 'Sheet1' has cells as far as row 70,000, column IV"
+    )
+
+
 def test_a_row_of_cells_without_positions_cannot_widen_the_sheet_past_the_limit():
     body = rows(cell("A1", "Serial"), "<c><v>1</v></c>" * 250)
 
