@@ -72,6 +72,31 @@ def _upload(client, batch, content, name="assets.csv"):
     )
 
 
+def _being_imported(batch, content, name="m.csv"):
+    """An upload the worker is importing."""
+    return Manifest.objects.create(
+        batch=batch,
+        filename=name,
+        content=content,
+        size=len(content),
+        sha256="x",
+        status=ManifestStatus.COMMITTING,
+    )
+
+
+def _before_the_locked_commit(monkeypatch, happening):
+    """Make `happening()` run after the worker's check, just before the import's transaction."""
+    from donations import manifests
+
+    commit = manifests._commit
+
+    def first(*args):
+        happening()
+        return commit(*args)
+
+    monkeypatch.setattr(manifests, "_commit", first)
+
+
 def _api_upload(client, batch, content, secret, name="assets.csv"):
     """POST a file to the batch's manifest endpoint with an API token."""
     upload = io.BytesIO(content)
@@ -738,23 +763,12 @@ def test_an_identifier_imported_elsewhere_while_the_worker_checked_stops_the_imp
     from donations import manifests
 
     pledge, batch = pledged
-    content = b"Serial,Type\r\nMW-1,laptop\r\nMW-2,laptop\r\n"
-    manifest = Manifest.objects.create(
-        batch=batch,
-        filename="m.csv",
-        content=content,
-        size=len(content),
-        sha256="x",
-        status=ManifestStatus.COMMITTING,
-    )
+    manifest = _being_imported(batch, b"Serial,Type\r\nMW-1,laptop\r\nMW-2,laptop\r\n")
     other = services.batch_add(pledge, site="Depot")
-    commit = manifests._commit
-
-    def another_import_first(*args):
-        manifests.import_file(other, b"Serial,Type\r\nMW-2,laptop\r\n", "other.csv")
-        return commit(*args)
-
-    monkeypatch.setattr(manifests, "_commit", another_import_first)
+    _before_the_locked_commit(
+        monkeypatch,
+        lambda: manifests.import_file(other, b"Serial,Type\r\nMW-2,laptop\r\n", "other.csv"),
+    )
 
     manifests.commit_now(manifest, actor=personas.donor)
 
@@ -774,22 +788,10 @@ def test_an_upload_discarded_while_the_worker_checked_it_is_not_imported(
     from donations import manifests
 
     _, batch = pledged
-    content = b"Serial,Type\r\nDW-1,laptop\r\nDW-2,laptop\r\n"
-    manifest = Manifest.objects.create(
-        batch=batch,
-        filename="m.csv",
-        content=content,
-        size=len(content),
-        sha256="x",
-        status=ManifestStatus.COMMITTING,
+    manifest = _being_imported(batch, b"Serial,Type\r\nDW-1,laptop\r\nDW-2,laptop\r\n")
+    _before_the_locked_commit(
+        monkeypatch, lambda: manifests.manifest_discard(manifest, actor=personas.donor)
     )
-    commit = manifests._commit
-
-    def discarded_first(*args):
-        manifests.manifest_discard(manifest, actor=personas.donor)
-        return commit(*args)
-
-    monkeypatch.setattr(manifests, "_commit", discarded_first)
 
     with pytest.raises(ValidationError, match="replaced or discarded meanwhile"):
         manifests.commit_now(manifest, actor=personas.donor)
@@ -810,13 +812,10 @@ def test_columns_remapped_while_the_file_was_checked_are_checked_again(
     manifest = manifests.manifest_upload(
         batch, filename="m.csv", content=content, actor=personas.donor
     )
-    commit = manifests._commit
-
-    def remapped_first(*args):
-        Manifest.objects.filter(pk=manifest.pk).update(overrides={"Make": None})
-        return commit(*args)
-
-    monkeypatch.setattr(manifests, "_commit", remapped_first)
+    _before_the_locked_commit(
+        monkeypatch,
+        lambda: Manifest.objects.filter(pk=manifest.pk).update(overrides={"Make": None}),
+    )
 
     manifests.manifest_commit(manifest, actor=personas.donor)
 

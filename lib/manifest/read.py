@@ -126,16 +126,13 @@ def _csv_table(data: bytes, limits: Limits, progress: Progress | None) -> Table:
             newline="",
         )
         records = _csv_records(text, delimiter)
-        # Other encodings hold no NUL: a file with a NUL byte is refused as not text.
-        return _table(
-            records,
-            limits,
-            may_hold_nul=codec.startswith("utf-16"),
-            progress=progress,
-            format="csv",
-            encoding=encoding,
-            delimiter=delimiter,
+        table = _table(
+            records, limits, progress=progress, format="csv", encoding=encoding, delimiter=delimiter
         )
+        # Other encodings hold no NUL: a file with a NUL byte is refused as not text.
+        if codec.startswith("utf-16"):
+            _take_out_nul(table)
+        return table
     except UnicodeDecodeError as error:
         raise ManifestError(messages.BAD_ENCODING.format(encoding=encoding.upper())) from error
 
@@ -210,15 +207,10 @@ def _table(
     records: Iterator[tuple[int, list[str]]],
     limits: Limits,
     *,
-    may_hold_nul: bool = False,
     progress: Progress | None = None,
     **source: object,
 ) -> Table:
-    """A Table from (row number, cells) records of non-blank rows, within the limits.
-
-    When a cell `may_hold_nul`, every cell is looked at: a NUL character is taken out of the
-    text and its cell reported (no database stores one in text, and PostgreSQL refuses it).
-    """
+    """A Table from (row number, cells) records of non-blank rows, within the limits."""
     head = list(islice(records, HEADER_SEARCH_ROWS))
     if not head:
         return Table([], [], **source)
@@ -261,11 +253,7 @@ def _table(
     for cells in rows:
         if len(cells) < width:
             cells.extend([""] * (width - len(cells)))
-    if may_hold_nul:
-        header = [text.replace("\x00", "") for text in header]
     table = Table(header, rows, numbers, header_row=header_row, **source)
-    if may_hold_nul:
-        _take_out_nul(table)
     if chosen:
         first = head[0][0]
         above = messages.ROWS_ABOVE_HEADER if first < header_row - 1 else messages.ROW_ABOVE_HEADER
@@ -275,6 +263,8 @@ def _table(
 
 
 def _take_out_nul(table: Table) -> None:
+    """Take NUL characters out of the cells, each cell that held one reported (no database
+    stores a NUL in text, and PostgreSQL refuses it)."""
     table.headers = [header.replace("\x00", "") for header in table.headers]
     for number, cells in zip(table.row_numbers, table.rows, strict=True):
         for index, text in enumerate(cells):
