@@ -146,12 +146,21 @@ def test_a_consistently_rewritten_chain_is_caught_by_the_checkpoint(history):
     chains add up again, but the published checkpoint root no longer matches them."""
     first, _ = history
     ledger.checkpoint_create()
-    events = _events(first)
+    _rewrite_from_second_event(first)
+    result = _verify()
+    assert not result.intact
+    assert result.problems[0]["kind"] == "checkpoint"
+    assert "rewritten" in result.problems[0]["message"]
+
+
+def _rewrite_from_second_event(device):
+    """Forge the device's second event and recompute every hash after it, and its head."""
+    events = _events(device)
     previous = events[0].hash
     for event in events[1:]:
         payload = '{"forged":true}' if event.seq == 2 else event.payload
         row = (
-            str(first.uid),
+            str(device.uid),
             event.seq,
             ledger.to_microseconds(event.occurred_at),
             event.kind,
@@ -171,11 +180,70 @@ def test_a_consistently_rewritten_chain_is_caught_by_the_checkpoint(history):
             [payload, previous, digest, event.pk],
         )
         previous = digest
-    _sql("UPDATE devices_device SET ledger_head = %s WHERE id = %s", [previous, first.pk])
+    _sql("UPDATE devices_device SET ledger_head = %s WHERE id = %s", [previous, device.pk])
+
+
+def _receive(lab):
+    device = lab.device()
+    services.device_transition(
+        device, "receive", actor=lab.people.technician, organisation=lab.people.itad_org
+    )
+
+
+def _correct(device):
+    """One more event on the device's chain."""
+    device.refresh_from_db()
+    ledger.append(device, ledger.EventSpec(kind="correction"), actor=None, organisation=None)
+    device.save(update_fields=["ledger_seq", "ledger_head"])
+
+
+def test_every_checkpoint_is_checked_against_the_heads_as_they_stood_then(history, lab):
+    """Checkpoints between which devices came and chains grew, the last not covering the
+    newest events: each one's root comes out of the chains as they are now."""
+    first, second = history
+    ledger.checkpoint_create()
+    _receive(lab)
+    _correct(first)
+    ledger.checkpoint_create()
+    ledger.checkpoint_create()  # nothing happened since: the same heads
+    _receive(lab)
+    _correct(second)
+    _correct(first)
+    ledger.checkpoint_create()
+    _receive(lab)  # after the last checkpoint
+    _correct(second)
+    result = _verify()
+    assert result.intact, result.problems
+    assert result.checkpoints == 4
+
+
+def test_an_older_checkpoint_catches_a_rewrite_a_later_one_vouched_for(history, lab):
+    """History rewritten between two checkpoints: the later one was made over the forgery and
+    agrees with it; the earlier one, as it stood then, does not."""
+    first, _ = history
+    earlier = ledger.checkpoint_create()
+    _rewrite_from_second_event(first)
+    ledger.checkpoint_create()
+    _receive(lab)  # newer events than either checkpoint
     result = _verify()
     assert not result.intact
-    assert result.problems[0]["kind"] == "checkpoint"
-    assert "rewritten" in result.problems[0]["message"]
+    problem = result.problems[0]
+    assert (problem["kind"], problem["checkpoint"]) == ("checkpoint", earlier.pk)
+    assert "rewritten" in problem["message"]
+
+
+def test_roots_worked_out_as_checkpoints_come_match_roots_worked_out_afresh(history, lab):
+    """In any order of checkpoints, even one before the one before it."""
+    cuts = [CustodyEvent.objects.order_by("-pk").first().pk]
+    _receive(lab)
+    _correct(history[0])
+    cuts.append(CustodyEvent.objects.order_by("-pk").first().pk)
+    _receive(lab)
+    cuts.append(CustodyEvent.objects.order_by("-pk").first().pk)
+    roots_at = ledger._RootsAt()
+    for cut in [cuts[0], cuts[1], cuts[1], cuts[2], cuts[0], cuts[2]]:
+        expected = custody_chain.heads_root(ledger._heads_at(cut))
+        assert roots_at.root(cut) == expected
 
 
 def test_checkpoints_chain_and_verify(history, lab):
@@ -358,6 +426,39 @@ def test_a_part_with_a_connection_of_its_own_reads_a_database_file_through_apsw(
         report = custody_chain.verify_text_rows(batches, walk)
     assert (report.intact, report.events, report.devices) == (True, 6, 2)
     assert report.heads[str(second.uid)] == (3, Device.objects.get(pk=second.pk).ledger_head)
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_both_sqlite_renderings_of_the_hashed_text_agree(history, on_a_file):
+    """SQLite from 3.44 renders the text with concat_ws, before it with printf: the same bytes,
+    nullable ids (empty) included, on the SQLite APSW carries (which has both)."""
+    import apsw
+
+    first, _ = history
+    _correct(first)  # an event whose nullable ids are all empty, beside the history's own
+    raw = apsw.Connection(str(on_a_file()), flags=apsw.SQLITE_OPEN_READONLY)
+    try:
+        assert ledger._text_dialect("sqlite", raw) == "sqlite-concat_ws"
+        rendered = {
+            dialect: list(raw.execute(ledger._TEXT_EVENTS_SQL[dialect].format(where="")))
+            for dialect in ("sqlite", "sqlite-concat_ws")
+        }
+    finally:
+        raw.close()
+    assert rendered["sqlite"] == rendered["sqlite-concat_ws"]
+    assert len(rendered["sqlite"]) == 7
+    assert any(b"\n\n\n" in text for *_, text in rendered["sqlite"])
+    events = CustodyEvent.objects.filter(device=first).order_by("seq")
+    expected = [
+        custody_chain.message((str(first.uid), *row[2:14]))
+        for row in ledger.iter_event_rows()
+        if row[1] == str(first.uid)
+    ]
+    prefix = f"{custody_chain.SCHEME}\n{first.uid}\n".encode()
+    texts = [prefix + text for key, *_, text in rendered["sqlite"] if key == first.pk]
+    assert texts == expected
+    assert len(texts) == events.count() == 4
 
 
 @pytest.mark.sqlite_only
