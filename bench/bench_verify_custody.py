@@ -16,6 +16,12 @@ Then it times, best of BENCH_REPEAT runs (default 3):
     the database hands it, which also checks each chain's end against its device; and, for
     comparison, `verify_rows` over ordinary rows), and the checkpoint's Merkle root.
 The target is verification end to end within 3x the baseline; the output says whether it is met.
+
+A ledger checkpointed nightly has a checkpoint for every night kept, and verification checks each
+one's root against the chains as they stood then. So it also times the roots of CHECKPOINTS
+checkpoints spread through the ledger (default 12) as verification works them out, each from
+the heads that moved since the one before, against working each out afresh from every event up
+to it (as verification did before), and checks that both give the same roots.
 """
 
 import gc
@@ -28,6 +34,7 @@ from bench import _custody
 
 TARGET = 3.0
 EVENTS_PER_DEVICE = 10
+CHECKPOINTS = 12
 
 
 def main() -> None:
@@ -184,6 +191,36 @@ def worker(vendor: str) -> None:
             f"checkpoint's root {heads_s / hash_s:.1f}x"
             + (f"; {processes} processes share the first two" if processes > 1 else "")
         )
+    _nightly_checkpoints(_custody.env_int("BENCH_CHECKPOINTS", CHECKPOINTS))
+
+
+def _nightly_checkpoints(count: int) -> None:
+    """The roots of `count` checkpoints spread through the ledger, both ways (one pass each)."""
+    from django.db import connection
+
+    from custody import ledger
+    from lib import custody_chain
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT min(id), max(id) FROM custody_custodyevent")
+        low, high = cursor.fetchone()
+    cuts = [low + (high - low) * k // count for k in range(1, count + 1)]
+
+    def incrementally():
+        roots_at = ledger._RootsAt()
+        return [roots_at.root(cut) for cut in cuts]
+
+    def afresh():
+        return [custody_chain.heads_root(ledger._heads_at(cut)) for cut in cuts]
+
+    incremental_s, incremental = _custody.best_of(1, incrementally)
+    afresh_s, fresh = _custody.best_of(1, afresh)
+    agree = "yes" if incremental == fresh else "NO"
+    print(
+        f"   the roots of {count} checkpoints spread through the ledger, as verify_custody checks"
+        f" them: {incremental_s:.2f} s; worked out afresh for each (as before): {afresh_s:.2f} s"
+        f" ({afresh_s / incremental_s:.1f}x); the same roots: {agree}"
+    )
 
 
 if __name__ == "__main__":
