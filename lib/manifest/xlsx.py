@@ -87,7 +87,7 @@ def read_workbook(data: bytes, limits: Limits, header_slack: int) -> Sheet | Non
     _refuse_other_formats(archive, names, view)
     sheets = [(name, path) for name, path in _worksheets(archive, view) if path in names]
     scans = _inflate_and_scan(
-        data, archive, {path for _, path in sheets}, limits, limits.max_rows + 1 + header_slack
+        view, archive, {path for _, path in sheets}, limits, limits.max_rows + 1 + header_slack
     )
     if not sheets:
         return None
@@ -173,10 +173,9 @@ def _check_declarations(archive: zipfile.ZipFile, names: set[str], limits: Limit
 
 
 def _inflate_and_scan(
-    data: bytes, archive: zipfile.ZipFile, sheets: set[str], limits: Limits, max_row: int
+    view: memoryview, archive: zipfile.ZipFile, sheets: set[str], limits: Limits, max_row: int
 ) -> dict[str, "_Scanned"]:
     """Inflate every part once, proving its declared size; scan each worksheet as it inflates."""
-    view = memoryview(data)
     scans = {}
     for part in archive.infolist():
         pieces = _inflated(view, part)
@@ -231,13 +230,6 @@ def _inflated(view: memoryview, part: zipfile.ZipInfo) -> Iterator[bytes | memor
         raise _damaged("a part is corrupt") from error
     if not inflater.eof or produced != part.file_size:
         raise _damaged("its parts are not the sizes they declare")
-
-
-def _guarded(read, *arguments):
-    try:
-        return read(*arguments)
-    except Exception as error:  # zipfile raises many kinds on a damaged part
-        raise _damaged("a part cannot be read") from error
 
 
 def _xml(archive: zipfile.ZipFile, view: memoryview, path: str) -> ElementTree.Element:
