@@ -340,15 +340,22 @@ class RowSource(RowPart):
 
 
 def verify_text_rows(
-    batches: Iterable[Sequence], devices: DeviceWalk, *, keep_heads: bool = True
+    batches: Iterable[Sequence],
+    devices: DeviceWalk,
+    *,
+    keep_heads: bool = True,
+    as_leaves: bool = False,
 ) -> ChainReport:
     """`verify_rows` for batches of text rows, and each chain's end against its device's record.
 
     The same checks in the same order as `verify_rows`; a break carries no row id (the caller
-    can find it from the device and sequence number).
+    can find it from the device and sequence number). With `as_leaves`, each chain's head is
+    kept as its Merkle leaf (`report.leaves`, in uid order) rather than in `report.heads`.
     """
-    report = ChainReport(heads={} if keep_heads else None)
+    report = ChainReport(heads={} if keep_heads and not as_leaves else None)
     heads = report.heads
+    leaves: list[tuple[str, bytes]] | None = [] if as_leaves else None
+    uid_bytes = b""
     sha = _sha256
     genesis = _GENESIS_BYTES
     scheme = _SCHEME_BYTES
@@ -370,7 +377,9 @@ def verify_text_rows(
                     if (expected_seq - 1, previous) != (recorded_seq, recorded_head):
                         brk = _ended_early(current_uid, expected_seq - 1, recorded_seq)
                         break
-                    if heads is not None:
+                    if leaves is not None:
+                        leaves.append((current_uid, _leaf(uid_bytes, expected_seq - 1, previous)))
+                    elif heads is not None:
                         heads[current_uid] = (expected_seq - 1, previous.decode())
                 found = find(key)
                 if devices.emptied is not None:
@@ -382,7 +391,8 @@ def verify_text_rows(
                     continue
                 current_uid, recorded_seq, recorded_head = found
                 current_key = key
-                prefix = b"%s\n%s\n" % (scheme, current_uid.encode())
+                uid_bytes = current_uid.encode()
+                prefix = b"%s\n%s\n" % (scheme, uid_bytes)
                 devices_seen += 1
                 expected_seq = 1
                 previous = genesis
@@ -417,6 +427,8 @@ def verify_text_rows(
         events += expected_seq - 1
         if (expected_seq - 1, previous) != (recorded_seq, recorded_head):
             brk = _ended_early(current_uid, expected_seq - 1, recorded_seq)
+        elif leaves is not None:
+            leaves.append((current_uid, _leaf(uid_bytes, expected_seq - 1, previous)))
         elif heads is not None:
             heads[current_uid] = (expected_seq - 1, previous.decode())
     if brk is None:
@@ -426,17 +438,15 @@ def verify_text_rows(
     report.first_break = brk
     report.events = events
     report.devices = devices_seen
+    if leaves is not None and brk is None:
+        leaves.sort()  # into the tree's order
+        report.leaves = leaves
     return report
 
 
 def _verify_part(part: RowPart, keep_heads: bool, as_leaves: bool) -> ChainReport:
     with part.read() as (batches, devices):
-        report = verify_text_rows(batches, devices, keep_heads=keep_heads or as_leaves)
-    if as_leaves:
-        if report.first_break is None:
-            report.leaves = head_leaves(report.heads)
-        report.heads = None
-    return report
+        return verify_text_rows(batches, devices, keep_heads=keep_heads, as_leaves=as_leaves)
 
 
 def _verify_in_child(part: RowPart, sender, keep_heads: bool, as_leaves: bool) -> None:
@@ -479,16 +489,16 @@ def _verify_source(source: RowSource, *, keep_heads: bool, as_leaves: bool) -> C
                 process.start()
                 sender.close()
                 children.append((part, process, receiver))
-            for part, process, receiver in children:
+            for _, _, receiver in children:
                 try:
-                    report = receiver.recv()
+                    reports.append(receiver.recv())
                 except EOFError:
-                    report = None
-                process.join()
-                # A part whose process failed is checked here instead.
-                if report is None:
-                    report = _verify_part(part, keep_heads, as_leaves)
-                reports.append(report)
+                    reports.append(None)
+            # A part whose process failed is checked here instead (its process first ended).
+            for i, (part, process, _) in enumerate(children):
+                if reports[i] is None:
+                    process.join()
+                    reports[i] = _verify_part(part, keep_heads, as_leaves)
         finally:
             for _, process, receiver in children:
                 receiver.close()
@@ -524,6 +534,11 @@ def _joined(reports: list[ChainReport], keep_heads: bool, as_leaves: bool) -> Ch
 
 def leaf_hash(device_uid: str, seq: int, head_hash: str) -> bytes:
     return _sha256(f"\x00{device_uid}\n{seq}\n{head_hash}".encode()).digest()
+
+
+def _leaf(device_uid: bytes, seq: int, head_hash: bytes) -> bytes:
+    """`leaf_hash` for a uid and head already in bytes (as verification reads them)."""
+    return _sha256(b"\x00%s\n%d\n%s" % (device_uid, seq, head_hash)).digest()
 
 
 def merkle_root(leaves: Iterable[bytes]) -> str:

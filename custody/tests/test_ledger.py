@@ -380,6 +380,30 @@ def test_in_two_processes_the_checkpoint_root_and_chain_ends_are_checked(lab, sp
     assert "deleted from its end" in problem["message"]
 
 
+def test_heads_kept_as_merkle_leaves_are_the_leaves_of_the_heads(history, lab):
+    """A part hands back each chain head as its Merkle leaf, hashed as it reads, in uid order:
+    the leaves `leaf_hash` gives for the heads a plain pass keeps."""
+    history_devices = [*history, lab.device()]  # the last with a chain of one event
+    with ledger.iter_event_rows().parts(1) as parts:
+        with parts[0].read() as (batches, walk):
+            as_heads = custody_chain.verify_text_rows(batches, walk)
+        with parts[0].read() as (batches, walk):
+            as_leaves = custody_chain.verify_text_rows(batches, walk, as_leaves=True)
+    assert as_leaves.intact
+    assert (as_leaves.heads, len(as_heads.heads)) == (None, len(history_devices))
+    assert as_leaves.leaves == custody_chain.head_leaves(as_heads.heads)
+    assert as_leaves.root() == as_heads.root() == ledger.checkpoint_create().root
+
+    # A break leaves no leaves: no root is worked out over chains that do not add up.
+    _sql(
+        "UPDATE custody_custodyevent SET kind = 'correction' WHERE id = %s",
+        [_events(history[1])[1].pk],
+    )
+    with ledger.iter_event_rows().parts(1) as parts, parts[0].read() as (batches, walk):
+        broken = custody_chain.verify_text_rows(batches, walk, as_leaves=True)
+    assert (broken.intact, broken.leaves) == (False, None)
+
+
 @pytest.fixture
 def on_a_file(monkeypatch, tmp_path):
     """Copies the test database (in memory) to a file, as a deployment's SQLite database is,
