@@ -57,13 +57,13 @@ def _text_rows_in_memory():
         devices = list(walk._rows)
         if walk._current is not None:
             devices.insert(0, walk._current)
-    return batches, devices, walk._uid_text
+    return batches, devices
 
 
-def _check_in_memory(batches, device_rows, uid_text):
+def _check_in_memory(batches, device_rows):
     from lib import custody_chain
 
-    return custody_chain.verify_text_rows(batches, custody_chain.DeviceWalk(device_rows, uid_text))
+    return custody_chain.verify_text_rows(batches, custody_chain.DeviceWalk(device_rows))
 
 
 def _read_part(part) -> float:

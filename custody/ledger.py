@@ -231,9 +231,22 @@ FROM custody_custodyevent e {where}
 ORDER BY e.device_id, e.seq
 """,
 }
-_DEVICES_SQL = (
-    "SELECT d.id, d.uid, d.ledger_seq, d.ledger_head FROM devices_device d {where} ORDER BY d.id"
-)
+# The devices of a part, as custody_chain.DeviceWalk takes them: the uid as the dashed text the
+# hash uses (SQLite stores 32 hex digits), the recorded head as bytes, both rendered by the
+# database rather than converted device by device in Python.
+_DEVICES_SQL = {
+    "sqlite": """
+SELECT d.id,
+       substr(d.uid, 1, 8) || '-' || substr(d.uid, 9, 4) || '-' || substr(d.uid, 13, 4) || '-'
+       || substr(d.uid, 17, 4) || '-' || substr(d.uid, 21),
+       d.ledger_seq, CAST(d.ledger_head AS BLOB)
+FROM devices_device d {where} ORDER BY d.id
+""",
+    "postgresql": """
+SELECT d.id, CAST(d.uid AS TEXT), d.ledger_seq, convert_to(d.ledger_head, 'UTF8')
+FROM devices_device d {where} ORDER BY d.id
+""",
+}
 # Below this many events, verification reads in one process (starting others costs more).
 PARALLEL_MIN_EVENTS = 100_000
 # Rows a PostgreSQL part receives at a time when it streams its events.
@@ -339,7 +352,7 @@ class _EventRows(custody_chain.RowSource):
     def read(self):
         vendor = connection.vendor
         where, params = self._where("?" if vendor == "sqlite" else "%s")
-        devices_sql = _DEVICES_SQL.format(where=where.format(column="d.id"))
+        devices_sql = _DEVICES_SQL[vendor].format(where=where.format(column="d.id"))
         with contextlib.ExitStack() as stack:
             if self.snapshot is not None or os.getpid() != self.pid:
                 raw = self._connect()
@@ -357,7 +370,7 @@ class _EventRows(custody_chain.RowSource):
                 # APSW's cursors are iterators of rows, and several may run at once.
                 devices = raw.execute(devices_sql, params)
                 events = raw.execute(events_sql, params)
-                yield [events], custody_chain.DeviceWalk(devices, _uid_text(vendor))
+                yield [events], custody_chain.DeviceWalk(devices)
                 return
             if vendor == "postgresql":
                 events = raw.cursor(name="rehome_verify_custody", binary=True)
@@ -370,7 +383,7 @@ class _EventRows(custody_chain.RowSource):
             stack.callback(events.close)
             events.execute(events_sql, params)
             devices.execute(devices_sql, params)
-            walk = custody_chain.DeviceWalk(_rows(devices, 10_000), _uid_text(vendor))
+            walk = custody_chain.DeviceWalk(_rows(devices, 10_000))
             yield _batches(events, self.batch_size), walk
 
     def _streamed(self, raw, stack, events_sql, devices_sql, params):
@@ -387,7 +400,7 @@ class _EventRows(custody_chain.RowSource):
         stack.callback(device_raw.close)
         devices = device_raw.cursor(name="rehome_verify_custody_devices")
         devices.execute(devices_sql, params)
-        walk = custody_chain.DeviceWalk(_rows(devices, 10_000), _uid_text("postgresql"))
+        walk = custody_chain.DeviceWalk(_rows(devices, 10_000))
         # A plain cursor (Django's connections make client-side binding ones, which cannot
         # receive binary rows).
         events = psycopg.Cursor(raw)

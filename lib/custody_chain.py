@@ -19,7 +19,7 @@ import multiprocessing
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from lib.gc_pause import paused_gc
@@ -269,20 +269,19 @@ class DeviceWalk:
     """The devices of a source, walked in ascending key order alongside its event rows.
 
     `rows` gives (key, uid, recorded_seq, recorded_head) in ascending key order: the device's
-    public id (as `uid_text` renders it) and the last event it recorded (0 and GENESIS before
-    any). `find(key)` answers
-    for keys asked in ascending order; a device passed over on the way had no events, so if it
-    recorded any, its whole chain is gone: the first such device is kept as `emptied`.
+    public id as the hash renders it and the last event it recorded, its hash in bytes (0 and
+    GENESIS before any). `find(key)` answers for keys asked in ascending order; a device passed
+    over on the way had no events, so if it recorded any, its whole chain is gone: the first
+    such device is kept as `emptied`.
     """
 
-    def __init__(self, rows: Iterable[tuple], uid_text: Callable = str):
+    def __init__(self, rows: Iterable[tuple]):
         self._rows = iter(rows)
-        self._uid_text = uid_text
         self._current = next(self._rows, None)
         self.emptied: tuple[str, int] | None = None
 
     def find(self, key) -> tuple | None:
-        """(uid, recorded_seq, recorded_head as bytes) for `key`, or None if no device has it."""
+        """(uid, recorded_seq, recorded_head) for `key`, or None if no device has it."""
         current = self._current
         while current is not None and current[0] < key:
             self._passed(current)
@@ -290,9 +289,7 @@ class DeviceWalk:
         if current is None or current[0] != key:
             return None
         self._current = next(self._rows, None)
-        head = current[3]
-        uid = self._uid_text(current[1])
-        return uid, current[2], head if isinstance(head, bytes) else head.encode()
+        return current[1:]
 
     def finish(self) -> None:
         """Walk past the devices after the last key asked for."""
@@ -302,7 +299,7 @@ class DeviceWalk:
 
     def _passed(self, row: tuple) -> None:
         if self.emptied is None and row[2]:
-            self.emptied = (self._uid_text(row[1]), row[2])
+            self.emptied = (row[1], row[2])
 
 
 def _ended_early(uid: str, found_seq: int, recorded_seq: int) -> Break:
