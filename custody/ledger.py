@@ -484,11 +484,8 @@ def _split_points(cursor, vendor: str, n: int, estimate: int) -> list[int]:
     return sorted({p for p in points if p is not None})
 
 
-def _heads_at(last_event_id: int, after: int = 0) -> dict[str, tuple[int, str]]:
-    """Each device's chain head as of a checkpoint: its last event with id ≤ last_event_id.
-
-    With `after`, only the devices with an event after that id (and their heads then).
-    """
+def _heads_at(last_event_id: int) -> dict[str, tuple[int, str]]:
+    """Each device's chain head as of a checkpoint: its last event with id ≤ last_event_id."""
     uid_text = _uid_text(connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -496,41 +493,73 @@ def _heads_at(last_event_id: int, after: int = 0) -> dict[str, tuple[int, str]]:
             SELECT d.uid, e.seq, e.hash FROM custody_custodyevent e
             JOIN devices_device d ON d.id = e.device_id
             WHERE e.id IN (SELECT max(id) FROM custody_custodyevent
-                           WHERE id > %s AND id <= %s GROUP BY device_id)
+                           WHERE id <= %s GROUP BY device_id)
             """,
-            [after, last_event_id],
+            [last_event_id],
         )
         return {uid_text(uid): (seq, digest) for uid, seq, digest in cursor.fetchall()}
 
 
+def _heads_before(cut: int, upto: int) -> dict[str, tuple[int, str] | None]:
+    """The devices with events after id `cut` (up to `upto`), each with its chain head as of
+    `cut` (None if it had no events then).
+
+    A device's events take ids in the order of its chain (each is appended under the device's
+    row lock), so its head then is the event before the first of those: only the events after
+    the cut are read, and one event a device.
+    """
+    uid_text = _uid_text(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT d.uid, e.seq, e.hash
+            FROM (SELECT device_id, min(seq) AS first_seq FROM custody_custodyevent
+                  WHERE id > %s AND id <= %s GROUP BY device_id) moved
+            JOIN devices_device d ON d.id = moved.device_id
+            LEFT JOIN custody_custodyevent e
+                ON e.device_id = moved.device_id AND e.seq = moved.first_seq - 1
+            """,
+            [cut, upto],
+        )
+        return {
+            uid_text(uid): None if seq is None else (seq, digest)
+            for uid, seq, digest in cursor.fetchall()
+        }
+
+
 class _RootsAt:
-    """The Merkle roots of the chain heads as of successive checkpoints, worked out as the
-    checkpoints come, in order: each reads only the heads that moved since the one before (the
-    devices with events in between) and hashes only their leaves, where working out each root
-    afresh would read every event up to it. A year of nightly checkpoints then costs one pass
-    over the events and a tree a checkpoint, not a pass and a tree a checkpoint.
+    """The Merkle roots of the chain heads as they stood at checkpoints, worked back from the
+    heads a verification pass found.
+
+    A device with no events after a checkpoint has the same head then as now, so a checkpoint's
+    root needs only the heads of the devices with events after it, read again as they stood then.
+    The checkpoints are taken newest first, each from the one after it: the usual case, a few
+    events since the last checkpoint, costs reading those few devices' heads, and a year of
+    nightly checkpoints one read of the events since the oldest and a tree a checkpoint.
+
+    `leaves` are the pass's (uid, leaf) in uid order; `upto` is an event id no lower than any
+    the pass read (events appended since are among those after a checkpoint, and read again).
     """
 
-    def __init__(self):
-        self._start()
+    def __init__(self, leaves: list[tuple[str, bytes]], upto: int):
+        self.order = [uid for uid, _ in leaves]
+        self.leaves = dict(leaves)
+        self.upto = upto
 
-    def _start(self) -> None:
-        self.last_event_id = 0
-        self.leaves: dict[str, bytes] = {}  # device uid → its head's leaf
-        self.order: list[str] = []  # the uids, sorted: the tree's order
-
-    def root(self, last_event_id: int) -> str:
-        if last_event_id < self.last_event_id:
-            self._start()  # a checkpoint before the one before it: start again from nothing
-        moved = _heads_at(last_event_id, after=self.last_event_id)
-        self.last_event_id = last_event_id
-        new = [uid for uid in moved if uid not in self.leaves]
-        for uid, (seq, head) in moved.items():
-            self.leaves[uid] = custody_chain.leaf_hash(uid, seq, head)
-        if new:
-            self.order.extend(new)
-            self.order.sort()
-        return custody_chain.merkle_root(map(self.leaves.__getitem__, self.order))
+    def roots(self, cuts: Iterable[int]) -> dict[int, str]:
+        """The root as of each cut (a checkpoint's last event id)."""
+        found = {}
+        for cut in sorted(set(cuts), reverse=True):
+            if cut < self.upto:
+                for uid, head in _heads_before(cut, self.upto).items():
+                    if head is None:
+                        self.leaves.pop(uid, None)  # it came after the cut
+                    else:
+                        self.leaves[uid] = custody_chain.leaf_hash(uid, *head)
+                self.upto = cut
+            leaves = self.leaves
+            found[cut] = custody_chain.merkle_root(leaves[u] for u in self.order if u in leaves)
+        return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -618,10 +647,16 @@ def verify(rows: Iterable[tuple] | None = None) -> Verification:
     chains, so they are checked when the chains add up.
     """
     source = iter_event_rows() if rows is None else rows
-    # Rows read in bulk come back with each chain's head as its Merkle leaf (the checkpoint's
-    # root needs no more); other rows keep their heads, which _verify_heads checks.
+    # The checkpoints as they stand before the pass: one made after it could cover events the
+    # pass did not read.
+    checkpoints = list(Checkpoint.objects.order_by("pk"))
+    # Rows read in bulk have each chain's end checked against its device in the same pass and
+    # come back with each head as its Merkle leaf, all the checkpoints' roots need; other rows
+    # keep their heads, which _verify_heads checks.
     bulk = isinstance(source, custody_chain.RowSource)
-    report = custody_chain.verify_rows(source, as_leaves=bulk)
+    report = custody_chain.verify_rows(
+        source, keep_heads=not bulk, as_leaves=bulk and bool(checkpoints)
+    )
     problems: list[dict] = []
     if report.first_break is not None:
         brk = _with_event_id(report.first_break)
@@ -634,9 +669,7 @@ def verify(rows: Iterable[tuple] | None = None) -> Verification:
                 "message": brk.describe(),
             }
         )
-    checkpoints = list(Checkpoint.objects.order_by("pk"))
     if report.first_break is None and not bulk:
-        # Rows read in bulk had each chain's end checked against its device in the same pass.
         problems.extend(_verify_heads(report))
     if not problems:
         problems.extend(_verify_checkpoints(checkpoints, report))
@@ -694,7 +727,9 @@ def _verify_heads(report) -> list[dict]:
 def _verify_checkpoints(checkpoints: list[Checkpoint], report) -> list[dict]:
     problems = []
     previous = custody_chain.GENESIS
-    roots_at = _RootsAt()
+    roots = _RootsAt(report.head_leaves(), upto=_max_event_id()).roots(
+        checkpoint.last_event_id for checkpoint in checkpoints
+    )
     for checkpoint in checkpoints:
         expected_hash = custody_chain.checkpoint_hash(
             previous=checkpoint.previous,
@@ -723,12 +758,7 @@ def _verify_checkpoints(checkpoints: list[Checkpoint], report) -> list[dict]:
                 }
             )
             break
-        is_last = checkpoint is checkpoints[-1]
-        if is_last and checkpoint.last_event_id >= _max_event_id():
-            root = report.root()  # it covers every event: the chains just verified end there
-        else:
-            root = roots_at.root(checkpoint.last_event_id)
-        if root != checkpoint.root:
+        if roots[checkpoint.last_event_id] != checkpoint.root:
             problems.append(
                 {
                     "kind": "checkpoint",

@@ -139,11 +139,13 @@ class ChainReport:
     def intact(self) -> bool:
         return self.first_break is None
 
+    def head_leaves(self) -> list[tuple[str, bytes]]:
+        """(device uid, Merkle leaf) for every chain head, in uid order."""
+        return self.leaves if self.leaves is not None else head_leaves(self.heads or {})
+
     def root(self) -> str:
         """The Merkle root over every chain head, as `heads_root(self.heads)` gives it."""
-        if self.leaves is not None:
-            return merkle_root(leaf for _, leaf in self.leaves)
-        return heads_root(self.heads or {})
+        return merkle_root(leaf for _, leaf in self.head_leaves())
 
 
 def verify_rows(

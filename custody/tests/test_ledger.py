@@ -232,18 +232,23 @@ def test_an_older_checkpoint_catches_a_rewrite_a_later_one_vouched_for(history, 
     assert "rewritten" in problem["message"]
 
 
-def test_roots_worked_out_as_checkpoints_come_match_roots_worked_out_afresh(history, lab):
-    """In any order of checkpoints, even one before the one before it."""
+def test_roots_worked_back_from_the_heads_now_match_roots_worked_out_afresh(history, lab):
+    """Devices arriving and chains growing between the cuts, in any order of cuts, repeated or
+    not, and events newer than them all."""
     cuts = [CustodyEvent.objects.order_by("-pk").first().pk]
     _receive(lab)
     _correct(history[0])
     cuts.append(CustodyEvent.objects.order_by("-pk").first().pk)
     _receive(lab)
     cuts.append(CustodyEvent.objects.order_by("-pk").first().pk)
-    roots_at = ledger._RootsAt()
-    for cut in [cuts[0], cuts[1], cuts[1], cuts[2], cuts[0], cuts[2]]:
-        expected = custody_chain.heads_root(ledger._heads_at(cut))
-        assert roots_at.root(cut) == expected
+    _correct(history[1])
+    now = custody_chain.verify_rows(list(ledger.iter_event_rows()))
+    newest = CustodyEvent.objects.order_by("-pk").first().pk
+    asked = [cuts[1], cuts[0], cuts[2], cuts[1], newest]
+    roots = ledger._RootsAt(now.head_leaves(), upto=newest).roots(asked)
+    assert roots == {cut: custody_chain.heads_root(ledger._heads_at(cut)) for cut in asked}
+    assert roots[newest] == now.root()
+    assert len(set(roots.values())) == 4  # every cut saw different heads
 
 
 def test_checkpoints_chain_and_verify(history, lab):
