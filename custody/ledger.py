@@ -510,19 +510,21 @@ def _heads_before(cut: int, upto: int) -> dict[str, tuple[int, str] | None]:
     """
     uid_text = _uid_text(connection.vendor)
     with connection.cursor() as cursor:
+        # Scalar subqueries, which the planner keeps as one index lookup a moved device (as a
+        # join, PostgreSQL hashes the whole event table when it expects many).
         cursor.execute(
             """
-            SELECT d.uid, e.seq, e.hash
+            SELECT (SELECT d.uid FROM devices_device d WHERE d.id = moved.device_id),
+                   moved.first_seq - 1,
+                   (SELECT e.hash FROM custody_custodyevent e
+                    WHERE e.device_id = moved.device_id AND e.seq = moved.first_seq - 1)
             FROM (SELECT device_id, min(seq) AS first_seq FROM custody_custodyevent
                   WHERE id > %s AND id <= %s GROUP BY device_id) moved
-            JOIN devices_device d ON d.id = moved.device_id
-            LEFT JOIN custody_custodyevent e
-                ON e.device_id = moved.device_id AND e.seq = moved.first_seq - 1
             """,
             [cut, upto],
         )
         return {
-            uid_text(uid): None if seq is None else (seq, digest)
+            uid_text(uid): None if digest is None else (seq, digest)
             for uid, seq, digest in cursor.fetchall()
         }
 
