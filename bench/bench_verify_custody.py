@@ -249,7 +249,7 @@ def _nightly_checkpoints(count: int, leaves) -> None:
     agree = "yes" if incremental == fresh else "NO"
     print(
         f"   the roots of {count} checkpoints spread through the ledger, as verify_custody checks"
-        f" them: {incremental_s:.2f} s; worked out afresh for each (as before): {afresh_s:.2f} s"
+        f" them: {incremental_s:.2f} s; worked out afresh for each: {afresh_s:.2f} s"
         f" ({afresh_s / incremental_s:.1f}x); the same roots: {agree}"
     )
 
