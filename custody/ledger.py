@@ -139,22 +139,28 @@ def unlocked(using=None):
 # ---------------------------------------------------------------------------------------------
 # Reading chains back for verification, without the ORM's per-row cost.
 
+# A device's uid as the dashed text the hash uses, rendered by the database (SQLite stores 32 hex
+# digits, PostgreSQL a uuid), for every query that hands uids to the chains or the Merkle tree.
+_UID_SQL = {
+    "sqlite": (
+        "substr(d.uid, 1, 8) || '-' || substr(d.uid, 9, 4) || '-' || substr(d.uid, 13, 4)"
+        " || '-' || substr(d.uid, 17, 4) || '-' || substr(d.uid, 21)"
+    ),
+    "postgresql": "CAST(d.uid AS TEXT)",
+}
+
+
+def _uid_sql() -> str:
+    return _UID_SQL[connection.vendor]
+
+
 _EVENTS_SQL = """
-SELECT e.id, d.uid, e.seq, e.occurred_at, e.kind, e.transition, e.actor_id,
+SELECT e.id, {uid}, e.seq, e.occurred_at, e.kind, e.transition, e.actor_id,
        e.actor_organisation_id, e.from_state, e.to_state, e.from_custodian_id,
        e.to_custodian_id, e.payload, e.prev_hash, e.hash
 FROM custody_custodyevent e JOIN devices_device d ON d.id = e.device_id
 ORDER BY e.device_id, e.seq
 """
-
-
-def _uid_text(connection_vendor: str):
-    # SQLite stores UUIDs as 32 hex digits, PostgreSQL as a uuid; the hash uses the dashed form.
-    return _dashed if connection_vendor == "sqlite" else str
-
-
-def _dashed(raw: str) -> str:
-    return f"{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:]}"
 
 
 def iter_event_rows(batch_size: int = 20_000) -> Iterator[tuple]:
@@ -167,26 +173,18 @@ def iter_event_rows(batch_size: int = 20_000) -> Iterator[tuple]:
 
 
 def _plain_event_rows(batch_size: int) -> Iterator[tuple]:
-    uid_text = _uid_text(connection.vendor)
+    events_sql = _EVENTS_SQL.format(uid=_uid_sql())
     with transaction.atomic():
         if connection.vendor == "postgresql":
             cursor = connection.connection.cursor(name="rehome_verify_custody")
             cursor.itersize = batch_size
-            cursor.execute(_EVENTS_SQL)
+            cursor.execute(events_sql)
         else:
             cursor = connection.connection.cursor()
-            cursor.execute(_EVENTS_SQL)
+            cursor.execute(events_sql)
         try:
-            last_raw = last_uid = None
-            while True:
-                rows = cursor.fetchmany(batch_size)
-                if not rows:
-                    break
-                for row in rows:
-                    raw = row[1]
-                    if raw != last_raw:
-                        last_raw, last_uid = raw, uid_text(raw)
-                    yield (row[0], last_uid, *row[2:])
+            while rows := cursor.fetchmany(batch_size):
+                yield from rows
         finally:
             cursor.close()
 
@@ -231,21 +229,15 @@ FROM custody_custodyevent e {where}
 ORDER BY e.device_id, e.seq
 """,
 }
-# The devices of a part, as custody_chain.DeviceWalk takes them: the uid as the dashed text the
-# hash uses (SQLite stores 32 hex digits), the recorded head as bytes, both rendered by the
-# database rather than converted device by device in Python.
-_DEVICES_SQL = {
-    "sqlite": """
-SELECT d.id,
-       substr(d.uid, 1, 8) || '-' || substr(d.uid, 9, 4) || '-' || substr(d.uid, 13, 4) || '-'
-       || substr(d.uid, 17, 4) || '-' || substr(d.uid, 21),
-       d.ledger_seq, CAST(d.ledger_head AS BLOB)
-FROM devices_device d {where} ORDER BY d.id
-""",
-    "postgresql": """
-SELECT d.id, CAST(d.uid AS TEXT), d.ledger_seq, convert_to(d.ledger_head, 'UTF8')
-FROM devices_device d {where} ORDER BY d.id
-""",
+# The devices of a part, as custody_chain.DeviceWalk takes them: the uid as the hash renders it
+# (_UID_SQL) and the recorded head as bytes, both rendered by the database rather than converted
+# device by device in Python.
+_DEVICES_SQL = (
+    "SELECT d.id, {uid}, d.ledger_seq, {head} FROM devices_device d {where} ORDER BY d.id"
+)
+_HEAD_BYTES_SQL = {
+    "sqlite": "CAST(d.ledger_head AS BLOB)",
+    "postgresql": "convert_to(d.ledger_head, 'UTF8')",
 }
 # Below this many events, verification reads in one process (starting others costs more).
 PARALLEL_MIN_EVENTS = 100_000
@@ -352,7 +344,9 @@ class _EventRows(custody_chain.RowSource):
     def read(self):
         vendor = connection.vendor
         where, params = self._where("?" if vendor == "sqlite" else "%s")
-        devices_sql = _DEVICES_SQL[vendor].format(where=where.format(column="d.id"))
+        devices_sql = _DEVICES_SQL.format(
+            uid=_uid_sql(), head=_HEAD_BYTES_SQL[vendor], where=where.format(column="d.id")
+        )
         with contextlib.ExitStack() as stack:
             if self.snapshot is not None or os.getpid() != self.pid:
                 raw = self._connect()
@@ -486,18 +480,17 @@ def _split_points(cursor, vendor: str, n: int, estimate: int) -> list[int]:
 
 def _heads_at(last_event_id: int) -> dict[str, tuple[int, str]]:
     """Each device's chain head as of a checkpoint: its last event with id ≤ last_event_id."""
-    uid_text = _uid_text(connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            SELECT d.uid, e.seq, e.hash FROM custody_custodyevent e
+            f"""
+            SELECT {_uid_sql()}, e.seq, e.hash FROM custody_custodyevent e
             JOIN devices_device d ON d.id = e.device_id
             WHERE e.id IN (SELECT max(id) FROM custody_custodyevent
                            WHERE id <= %s GROUP BY device_id)
-            """,
+            """,  # noqa: S608 (the uid expression is a constant)
             [last_event_id],
         )
-        return {uid_text(uid): (seq, digest) for uid, seq, digest in cursor.fetchall()}
+        return {uid: (seq, digest) for uid, seq, digest in cursor.fetchall()}
 
 
 def _heads_before(cut: int, upto: int) -> dict[str, tuple[int, str] | None]:
@@ -508,24 +501,22 @@ def _heads_before(cut: int, upto: int) -> dict[str, tuple[int, str] | None]:
     row lock), so its head then is the event before the first of those: only the events after
     the cut are read, and one event a device.
     """
-    uid_text = _uid_text(connection.vendor)
     with connection.cursor() as cursor:
         # Scalar subqueries, which the planner keeps as one index lookup a moved device (as a
         # join, PostgreSQL hashes the whole event table when it expects many).
         cursor.execute(
-            """
-            SELECT (SELECT d.uid FROM devices_device d WHERE d.id = moved.device_id),
+            f"""
+            SELECT (SELECT {_uid_sql()} FROM devices_device d WHERE d.id = moved.device_id),
                    moved.first_seq - 1,
                    (SELECT e.hash FROM custody_custodyevent e
                     WHERE e.device_id = moved.device_id AND e.seq = moved.first_seq - 1)
             FROM (SELECT device_id, min(seq) AS first_seq FROM custody_custodyevent
                   WHERE id > %s AND id <= %s GROUP BY device_id) moved
-            """,
+            """,  # noqa: S608 (the uid expression is a constant)
             [cut, upto],
         )
         return {
-            uid_text(uid): None if digest is None else (seq, digest)
-            for uid, seq, digest in cursor.fetchall()
+            uid: None if digest is None else (seq, digest) for uid, seq, digest in cursor.fetchall()
         }
 
 

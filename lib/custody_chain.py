@@ -532,7 +532,7 @@ def _joined(reports: list[ChainReport], keep_heads: bool, as_leaves: bool) -> Ch
 
 
 def leaf_hash(device_uid: str, seq: int, head_hash: str) -> bytes:
-    return _sha256(f"\x00{device_uid}\n{seq}\n{head_hash}".encode()).digest()
+    return _leaf(device_uid.encode(), seq, head_hash.encode())
 
 
 def _leaf(device_uid: bytes, seq: int, head_hash: bytes) -> bytes:
